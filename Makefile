@@ -1,0 +1,54 @@
+# lstmgan_tf: every target sets itself up on a fresh machine (Python 3.11 + make).
+#   make run        the kit's main job on the built-in data
+#   make test       pytest for the package + nbval over every notebook at `smoke`
+#   make notebooks  execute every notebook at `classroom` into outputs/notebooks/
+#   make jupyter    start Jupyter on notebooks/
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NBVAL_DIR := outputs/nbval
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: setup run test test-package test-notebooks notebooks jupyter record-nbval clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -r requirements.txt
+	$(PY) -m pip install --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (lstmgan_tf)"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m lstmgan_tf data preview --dataset synthetic_flowers --out outputs/run
+	$(PY) -m lstmgan_tf data preview --dataset synthetic_faces --out outputs/run
+	$(PY) -m lstmgan_tf data preview --dataset abstract_art --out outputs/run
+	@echo "Look at the sample grids in outputs/run/"
+
+test: test-package test-notebooks
+
+test-package: $(STAMP)
+	LSTMGAN_PROFILE=smoke $(PY) -m pytest tests
+
+test-notebooks: $(STAMP)
+	$(PY) -m lstmgan_tf notebooks check
+	rm -rf $(NBVAL_DIR)
+	$(PY) -m lstmgan_tf notebooks prepare --out $(NBVAL_DIR)
+	LSTMGAN_PROFILE=smoke $(PY) -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env \
+		--nbval-cell-timeout=900 -o testpaths= --rootdir=. $(NBVAL_DIR)
+
+record-nbval: $(STAMP)
+	$(PY) -m lstmgan_tf notebooks record
+
+notebooks: $(STAMP)
+	$(PY) -m lstmgan_tf notebooks execute --profile classroom --out outputs/notebooks
+
+jupyter: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
+
+clean:
+	rm -rf outputs/nbval outputs/nbval_record .pytest_cache

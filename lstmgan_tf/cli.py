@@ -1,0 +1,56 @@
+"""The command-line interface: ``python -m lstmgan_tf COMMAND ...``.
+
+Each command lives next to the code it drives and exposes
+``add_parser(subparsers)``, which registers its sub-parser and sets
+``func(args) -> int`` as the parser default. This module only collects them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+# Modules that define commands, in the order ``--help`` lists them.
+COMMAND_MODULES = (
+    "lstmgan_tf.data.commands",
+    "lstmgan_tf.notebook_tools",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m lstmgan_tf",
+        description="LSTM + GAN course kit: datasets, training, generation, evaluation.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).add_parser(subparsers)
+    return parser
+
+
+def add_profile_argument(parser: argparse.ArgumentParser) -> None:
+    """Adds the ``--profile`` option shared by every command that trains or draws data."""
+    parser.add_argument(
+        "--profile",
+        default=None,
+        help="smoke, classroom or paper (default: $LSTMGAN_PROFILE, else classroom)",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    # TensorFlow's C++ start-up chatter hides the progress bars a student should see.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (ValueError, FileNotFoundError) as error:
+        # Bad input is reported as one readable line, not a traceback.
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

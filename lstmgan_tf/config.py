@@ -1,0 +1,246 @@
+"""Run profiles: one place for every size, count and hyper-parameter.
+
+A profile is chosen by the environment variable ``LSTMGAN_PROFILE`` (or passed
+explicitly) and is one of:
+
+- ``smoke``: tiny everything; every notebook runs in well under a minute on a
+  2-core CPU. Used by CI. Results are not meant to look like anything.
+- ``classroom`` (the default): minutes on a laptop CPU, with results worth
+  looking at.
+- ``paper``: the settings of Ouyang et al., "Generating Image Sequence from
+  Description with LSTM Conditional GAN" (64x64x3 images, batch 64, Adam with
+  learning rate 2e-4 and beta_1 0.5, 600 epochs, two discriminator updates per
+  generator update). Meant for a GPU.
+
+Model-specific configuration dataclasses (in ``lstmgan_tf.models``) take their
+defaults from a profile, so a notebook never hard-codes a number that the package
+also knows.
+
+Example:
+
+>>> from lstmgan_tf import config
+>>> profile = config.get_profile("smoke")
+>>> profile.image_size
+32
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+PROFILE_ENV_VAR = "LSTMGAN_PROFILE"
+DEFAULT_PROFILE = "classroom"
+SUPPORTED_IMAGE_SIZES = (32, 64, 128)
+
+
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    """Sizes and hyper-parameters shared by the data, text and model code.
+
+    Args:
+        name: the profile's name.
+        image_size: height and width of every image, in pixels (32, 64 or 128).
+        dataset_size: number of images drawn for each built-in synthetic dataset.
+        batch_size: global batch size (summed over all replicas).
+        epochs: training epochs for the GAN models.
+        learning_rate: Adam learning rate for generator and discriminator.
+        beta_1: Adam's first-moment decay.
+        discriminator_steps: discriminator updates per generator update.
+        generator_steps: generator updates per training step.
+        latent_dim: size of the noise vector of the unconditional DCGAN.
+        generator_width: filters of the generator's last hidden layer (DCGAN's
+            ``ngf``); earlier layers use 2x, 4x, 8x this.
+        discriminator_width: filters of the discriminator's first layer
+            (DCGAN's ``ndf``); later layers use 2x, 4x, 8x this.
+        word_vector_dim: size of the word2vec vectors.
+        word2vec_epochs: training epochs of gensim's Word2Vec on the captions.
+        sentence_vector_dim: size of the sentence vector (the paper's
+            skip-thought stand-in) that conditions the discriminator.
+        condition_dim: size the sentence vector is projected to inside the
+            generator and discriminator (Reed et al. use 128).
+        lstm_units: hidden units of the caption LSTM.
+        max_caption_length: captions are cut to this many words.
+        detector_epochs: training epochs of the real/fake detectors of the
+            LSTM-as-discriminator study.
+        checkpoint_every_steps: training steps between two checkpoints.
+    """
+
+    name: str
+    image_size: int
+    dataset_size: int
+    batch_size: int
+    epochs: int
+    learning_rate: float
+    beta_1: float
+    discriminator_steps: int
+    generator_steps: int
+    latent_dim: int
+    generator_width: int
+    discriminator_width: int
+    word_vector_dim: int
+    word2vec_epochs: int
+    sentence_vector_dim: int
+    condition_dim: int
+    lstm_units: int
+    max_caption_length: int
+    detector_epochs: int
+    checkpoint_every_steps: int
+
+    def __post_init__(self):
+        if self.image_size not in SUPPORTED_IMAGE_SIZES:
+            raise ValueError(
+                f"image_size={self.image_size} is not supported; choose one of "
+                f"{SUPPORTED_IMAGE_SIZES}."
+            )
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if field.type in ("int", "float") and value <= 0:
+                raise ValueError(f"{field.name}={value!r} must be positive.")
+
+    def replace(self, **changes) -> "Profile":
+        """Returns a copy of this profile with some values changed."""
+        return dataclasses.replace(self, **changes)
+
+
+PROFILES: dict[str, Profile] = {
+    "smoke": Profile(
+        name="smoke",
+        image_size=32,
+        dataset_size=96,
+        batch_size=16,
+        epochs=1,
+        learning_rate=2e-4,
+        beta_1=0.5,
+        discriminator_steps=2,
+        generator_steps=1,
+        latent_dim=32,
+        generator_width=8,
+        discriminator_width=8,
+        word_vector_dim=16,
+        word2vec_epochs=5,
+        sentence_vector_dim=16,
+        condition_dim=16,
+        lstm_units=32,
+        max_caption_length=16,
+        detector_epochs=1,
+        checkpoint_every_steps=2,
+    ),
+    "classroom": Profile(
+        name="classroom",
+        image_size=32,
+        dataset_size=2048,
+        batch_size=64,
+        epochs=15,
+        learning_rate=2e-4,
+        beta_1=0.5,
+        discriminator_steps=2,
+        generator_steps=1,
+        latent_dim=64,
+        generator_width=32,
+        discriminator_width=32,
+        word_vector_dim=64,
+        word2vec_epochs=30,
+        sentence_vector_dim=64,
+        condition_dim=64,
+        lstm_units=128,
+        max_caption_length=20,
+        detector_epochs=8,
+        checkpoint_every_steps=50,
+    ),
+    "paper": Profile(
+        name="paper",
+        image_size=64,
+        # Oxford-102 has 8,189 images; the synthetic stand-in matches it.
+        dataset_size=8189,
+        batch_size=64,
+        epochs=600,
+        learning_rate=2e-4,
+        beta_1=0.5,
+        discriminator_steps=2,
+        generator_steps=1,
+        latent_dim=100,
+        generator_width=64,
+        discriminator_width=64,
+        word_vector_dim=300,
+        word2vec_epochs=50,
+        sentence_vector_dim=300,
+        condition_dim=128,
+        lstm_units=256,
+        max_caption_length=30,
+        detector_epochs=30,
+        checkpoint_every_steps=500,
+    ),
+}
+
+
+def profile_name_from_env() -> str:
+    """Returns the profile named by ``LSTMGAN_PROFILE``, or the default."""
+    return os.environ.get(PROFILE_ENV_VAR, "").strip().lower() or DEFAULT_PROFILE
+
+
+def get_profile(name: str | Profile | None = None) -> Profile:
+    """Returns a profile by name; with no name, the one ``LSTMGAN_PROFILE`` names.
+
+    Args:
+        name: ``"smoke"``, ``"classroom"``, ``"paper"``, a `Profile` (returned
+            as is) or `None` to read the environment variable.
+
+    Returns:
+        The `Profile`.
+
+    Raises:
+        ValueError: if the name is not a known profile.
+    """
+    if isinstance(name, Profile):
+        return name
+    if name is None:
+        name = profile_name_from_env()
+    if not isinstance(name, str):
+        raise TypeError(f"profile name must be a string, got {type(name).__name__}.")
+    key = name.strip().lower()
+    if key not in PROFILES:
+        raise ValueError(
+            f"unknown profile {name!r} (from {PROFILE_ENV_VAR} or the caller); "
+            f"choose one of: {', '.join(PROFILES)}."
+        )
+    return PROFILES[key]
+
+
+OUTPUTS_ENV_VAR = "LSTMGAN_OUTPUTS"
+
+
+def project_root(start: str | os.PathLike | None = None) -> str | None:
+    """Returns the kit's checkout folder above ``start`` (default: the cwd), if any.
+
+    A checkout is recognised by a ``pyproject.toml`` beside a ``lstmgan_tf/``
+    folder, so notebooks find it from ``notebooks/`` and tests from ``tests/``.
+    """
+    folder = os.path.abspath(os.fspath(start or os.getcwd()))
+    while True:
+        if os.path.isfile(os.path.join(folder, "pyproject.toml")) and os.path.isdir(
+            os.path.join(folder, "lstmgan_tf")
+        ):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def outputs_dir(*parts: str) -> str:
+    """Returns (and creates) a folder under the kit's git-ignored ``outputs/``.
+
+    The root is ``$LSTMGAN_OUTPUTS`` if set, else ``outputs/`` in the checkout
+    above the current folder, else ``./outputs``.
+
+    Args:
+        *parts: sub-folders, e.g. ``outputs_dir("datasets")``.
+    """
+    root = os.environ.get(OUTPUTS_ENV_VAR)
+    if not root:
+        checkout = project_root()
+        root = os.path.join(checkout, "outputs") if checkout else os.path.abspath("outputs")
+    path = os.path.join(root, *parts)
+    os.makedirs(path, exist_ok=True)
+    return path

@@ -1,0 +1,214 @@
+"""DCGAN building blocks (Radford et al. 2016), as used by Reed et al. 2016 and
+Ouyang et al. for text-to-image synthesis.
+
+- `build_generator`: a vector (noise, a sentence vector plus noise, or the LSTM's
+  hidden state h_t) -> an RGB image in [-1, 1] of 32, 64 or 128 pixels.
+- `build_discriminator`: an RGB image -> one real/fake logit; optionally
+  conditioned on a vector (a sentence vector), which is projected, replicated
+  over the 4x4 feature map and concatenated to it, as Reed et al. do.
+
+Widths follow DCGAN's ``ngf``/``ndf`` convention: the generator's last hidden
+layer has ``width`` filters and each earlier one twice as many; the
+discriminator's first layer has ``width`` filters and each later one twice as
+many.
+
+Example:
+
+>>> generator = build_generator(input_dim=64, image_size=32, width=16)
+>>> discriminator = build_discriminator(image_size=32, width=16, condition_dim=8)
+>>> images = generator(keras.random.normal((2, 64)))
+>>> logits = discriminator([images, keras.random.normal((2, 8))])
+>>> tuple(images.shape), tuple(logits.shape)
+((2, 32, 32, 3), (2, 1))
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+from keras import layers, ops
+
+from lstmgan_tf.config import SUPPORTED_IMAGE_SIZES
+
+# DCGAN's initialisation: weights from N(0, 0.02).
+_INIT_STDDEV = 0.02
+
+
+def _check_image_size(image_size: int) -> int:
+    if image_size not in SUPPORTED_IMAGE_SIZES:
+        raise ValueError(
+            f"image_size={image_size!r} is not supported; choose one of {SUPPORTED_IMAGE_SIZES}."
+        )
+    return int(math.log2(image_size // 4))
+
+
+def _check_positive(name: str, value) -> None:
+    if not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+
+
+def _conv_init():
+    return keras.initializers.RandomNormal(stddev=_INIT_STDDEV)
+
+
+def _batch_norm(name: str):
+    # DCGAN scales batch-norm gammas from N(1, 0.02).
+    return layers.BatchNormalization(
+        momentum=0.9,
+        epsilon=1e-5,
+        gamma_initializer=keras.initializers.RandomNormal(1.0, _INIT_STDDEV),
+        name=name,
+    )
+
+
+@keras.saving.register_keras_serializable(package="lstmgan_tf")
+class SpatialCondition(keras.layers.Layer):
+    """Projects a condition vector and replicates it over a feature map.
+
+    This is how Reed et al. 2016 join a sentence vector to the discriminator:
+    ``Dense -> LeakyReLU``, tiled to the spatial size of the 4x4 feature map and
+    concatenated to it along the channels.
+
+    Args:
+        projection_dim: size of the projected condition.
+        negative_slope: slope of the leaky ReLU.
+
+    Call arguments:
+        inputs: a list ``[feature_map, condition]`` of shapes ``(B, H, W, C)``
+            and ``(B, D)``.
+
+    Returns:
+        A tensor of shape ``(B, H, W, C + projection_dim)``.
+    """
+
+    def __init__(self, projection_dim: int, negative_slope: float = 0.2, **kwargs):
+        super().__init__(**kwargs)
+        _check_positive("projection_dim", projection_dim)
+        self.projection_dim = projection_dim
+        self.negative_slope = negative_slope
+        self.projection = layers.Dense(
+            projection_dim, kernel_initializer=_conv_init(), name="projection"
+        )
+
+    def build(self, input_shape):
+        feature_shape, condition_shape = input_shape
+        if len(feature_shape) != 4 or len(condition_shape) != 2:
+            raise ValueError(
+                "SpatialCondition expects [feature_map (B, H, W, C), condition (B, D)], "
+                f"got shapes {feature_shape} and {condition_shape}."
+            )
+        self.projection.build(condition_shape)
+
+    def call(self, inputs):
+        feature_map, condition = inputs
+        projected = ops.leaky_relu(self.projection(condition), self.negative_slope)
+        projected = ops.cast(projected, feature_map.dtype)
+        height, width = ops.shape(feature_map)[1], ops.shape(feature_map)[2]
+        tiled = ops.tile(projected[:, None, None, :], [1, height, width, 1])
+        return ops.concatenate([feature_map, tiled], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        feature_shape, _ = input_shape
+        return (*feature_shape[:3], feature_shape[3] + self.projection_dim)
+
+    def get_config(self):
+        base_config = super().get_config()
+        config = {"projection_dim": self.projection_dim, "negative_slope": self.negative_slope}
+        return {**base_config, **config}
+
+
+def build_generator(
+    input_dim: int, image_size: int = 64, width: int = 64, name: str = "generator"
+) -> keras.Model:
+    """Builds a DCGAN generator: a vector -> an image in [-1, 1].
+
+    Args:
+        input_dim: size of the input vector.
+        image_size: output height and width: 32, 64 or 128.
+        width: filters of the last hidden layer (DCGAN's ``ngf``).
+        name: model name.
+
+    Returns:
+        A functional `keras.Model` mapping ``(B, input_dim)`` to
+        ``(B, image_size, image_size, 3)``.
+    """
+    upsamplings = _check_image_size(image_size)
+    _check_positive("input_dim", input_dim)
+    _check_positive("width", width)
+    channels = width * 2 ** (upsamplings - 1)
+    inputs = keras.Input((input_dim,), name="generator_input")
+    x = layers.Dense(4 * 4 * channels, use_bias=False, kernel_initializer=_conv_init(), name="project")(inputs)
+    x = layers.Reshape((4, 4, channels), name="to_4x4")(x)
+    x = _batch_norm("project_bn")(x)
+    x = layers.ReLU(name="project_relu")(x)
+    for level in range(upsamplings - 1):
+        channels //= 2
+        size = 8 * 2**level
+        x = layers.Conv2DTranspose(
+            channels, 4, strides=2, padding="same", use_bias=False,
+            kernel_initializer=_conv_init(), name=f"up_{size}",
+        )(x)
+        x = _batch_norm(f"up_{size}_bn")(x)
+        x = layers.ReLU(name=f"up_{size}_relu")(x)
+    x = layers.Conv2DTranspose(
+        3, 4, strides=2, padding="same", kernel_initializer=_conv_init(), name=f"up_{image_size}"
+    )(x)
+    # The image is kept in float32 even under mixed precision.
+    outputs = layers.Activation("tanh", dtype="float32", name="image")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def build_discriminator(
+    image_size: int = 64,
+    width: int = 64,
+    condition_dim: int | None = None,
+    condition_projection_dim: int = 128,
+    name: str = "discriminator",
+) -> keras.Model:
+    """Builds a DCGAN discriminator: an image (and a condition) -> one logit.
+
+    Args:
+        image_size: input height and width: 32, 64 or 128.
+        width: filters of the first layer (DCGAN's ``ndf``).
+        condition_dim: size of the condition vector, or `None` for an
+            unconditional discriminator that takes the image alone.
+        condition_projection_dim: size the condition is projected to before it
+            is replicated over the 4x4 feature map (Reed et al. use 128).
+        name: model name.
+
+    Returns:
+        A functional `keras.Model` mapping ``image`` (or ``[image, condition]``)
+        to logits of shape ``(B, 1)``.
+    """
+    downsamplings = _check_image_size(image_size)
+    _check_positive("width", width)
+    image = keras.Input((image_size, image_size, 3), name="image")
+    x = image
+    channels = width
+    for level in range(downsamplings):
+        size = image_size // 2 ** (level + 1)
+        x = layers.Conv2D(
+            channels, 4, strides=2, padding="same", use_bias=level == 0,
+            kernel_initializer=_conv_init(), name=f"down_{size}",
+        )(x)
+        # DCGAN: no batch norm on the discriminator's first layer.
+        if level > 0:
+            x = _batch_norm(f"down_{size}_bn")(x)
+        x = layers.LeakyReLU(0.2, name=f"down_{size}_lrelu")(x)
+        channels *= 2
+    channels //= 2
+    inputs = image
+    if condition_dim is not None:
+        _check_positive("condition_dim", condition_dim)
+        condition = keras.Input((condition_dim,), name="condition")
+        inputs = [image, condition]
+        x = SpatialCondition(condition_projection_dim, name="condition_4x4")([x, condition])
+        x = layers.Conv2D(
+            channels, 1, use_bias=False, kernel_initializer=_conv_init(), name="joint_1x1"
+        )(x)
+        x = _batch_norm("joint_bn")(x)
+        x = layers.LeakyReLU(0.2, name="joint_lrelu")(x)
+    x = layers.Conv2D(1, 4, padding="valid", kernel_initializer=_conv_init(), name="logit_conv")(x)
+    logits = layers.Flatten(dtype="float32", name="logit")(x)
+    return keras.Model(inputs, logits, name=name)

@@ -1,0 +1,246 @@
+"""Tools for the course notebooks: hygiene, nbval reference outputs, execution.
+
+Notebooks are committed without outputs. The few cells whose printed output is
+a check worth comparing carry ``# NBVAL_CHECK_OUTPUT``; their expected output
+lives in ``tests/notebook_expected_outputs.json`` (written by
+``python -m lstmgan_tf notebooks record``), and ``prepare`` copies the
+notebooks to ``outputs/nbval/`` with those outputs filled in, so that
+``pytest --nbval-lax`` really compares them.
+
+Commands (``python -m lstmgan_tf notebooks ...``):
+
+- ``check``: fail if a committed notebook has outputs or execution counts.
+- ``strip``: remove outputs and execution counts in place.
+- ``record``: run the notebooks at ``smoke`` and store the outputs of the
+  checked cells.
+- ``prepare``: write the nbval copies.
+- ``execute``: run every notebook under a profile into ``outputs/notebooks/``
+  and write how long each took to ``timings.csv`` there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import glob
+import json
+import os
+import sys
+import time
+
+CHECK_MARKER = "NBVAL_CHECK_OUTPUT"
+
+
+def _nbformat():
+    import nbformat
+
+    return nbformat
+
+
+def default_notebooks_dir() -> str:
+    from lstmgan_tf import config
+
+    root = config.project_root() or os.getcwd()
+    return os.path.join(root, "notebooks")
+
+
+def default_expected_path() -> str:
+    from lstmgan_tf import config
+
+    root = config.project_root() or os.getcwd()
+    return os.path.join(root, "tests", "notebook_expected_outputs.json")
+
+
+def list_notebooks(folder: str | None = None) -> list[str]:
+    """Returns the numbered notebooks (``NN_topic.ipynb``) of a folder, in order."""
+    folder = folder or default_notebooks_dir()
+    paths = sorted(glob.glob(os.path.join(folder, "[0-9][0-9]_*.ipynb")))
+    if not paths:
+        raise FileNotFoundError(f"no numbered notebooks (NN_topic.ipynb) in {folder}.")
+    return paths
+
+
+def is_checked(cell) -> bool:
+    return cell.cell_type == "code" and CHECK_MARKER in cell.source
+
+
+def dirty_cells(path: str) -> list[str]:
+    """Returns a description of each cell of a notebook that carries outputs."""
+    notebook = _nbformat().read(path, as_version=4)
+    problems = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        if cell.get("outputs"):
+            problems.append(f"{os.path.basename(path)} cell {index}: has outputs")
+        if cell.get("execution_count") is not None:
+            problems.append(f"{os.path.basename(path)} cell {index}: has an execution count")
+    return problems
+
+
+def strip_outputs(path: str) -> bool:
+    """Removes outputs and execution counts in place; returns whether it changed."""
+    nbformat = _nbformat()
+    notebook = nbformat.read(path, as_version=4)
+    changed = False
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None):
+            cell.outputs = []
+            cell.execution_count = None
+            changed = True
+    if changed:
+        nbformat.write(notebook, path)
+    return changed
+
+
+def execute_notebook(path: str, out_path: str, profile: str, timeout: int = 1800) -> float:
+    """Executes a notebook under a profile, writes the executed copy, returns seconds."""
+    from nbclient import NotebookClient
+
+    nbformat = _nbformat()
+    notebook = nbformat.read(path, as_version=4)
+    previous = os.environ.get("LSTMGAN_PROFILE")
+    os.environ["LSTMGAN_PROFILE"] = profile
+    start = time.perf_counter()
+    try:
+        NotebookClient(
+            notebook,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
+        ).execute()
+    finally:
+        seconds = time.perf_counter() - start
+        if previous is None:
+            os.environ.pop("LSTMGAN_PROFILE", None)
+        else:
+            os.environ["LSTMGAN_PROFILE"] = previous
+        os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
+        nbformat.write(notebook, out_path)
+    return seconds
+
+
+def _stream_outputs(cell) -> list[dict]:
+    """The text outputs of a cell, the part nbval compares for checked cells."""
+    kept = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream" and output.get("name") == "stdout":
+            kept.append({"output_type": "stream", "name": "stdout", "text": output["text"]})
+    return kept
+
+
+def record_expected(notebooks: list[str], expected_path: str, work_dir: str) -> dict:
+    """Runs notebooks at ``smoke`` and stores the stdout of their checked cells."""
+    nbformat = _nbformat()
+    expected = {}
+    if os.path.exists(expected_path):
+        with open(expected_path, encoding="utf-8") as handle:
+            expected = json.load(handle)
+    for path in notebooks:
+        name = os.path.basename(path)
+        executed_path = os.path.join(work_dir, name)
+        seconds = execute_notebook(path, executed_path, profile="smoke")
+        executed = nbformat.read(executed_path, as_version=4)
+        expected[name] = {cell.id: _stream_outputs(cell) for cell in executed.cells if is_checked(cell)}
+        print(f"{name}: {len(expected[name])} checked cells recorded ({seconds:.0f} s)")
+    os.makedirs(os.path.dirname(expected_path), exist_ok=True)
+    with open(expected_path, "w", encoding="utf-8") as handle:
+        json.dump(expected, handle, indent=1, sort_keys=True)
+        handle.write("\n")
+    return expected
+
+
+def prepare_for_nbval(notebooks: list[str], expected_path: str, out_dir: str) -> list[str]:
+    """Copies notebooks to ``out_dir`` with the expected outputs of checked cells."""
+    nbformat = _nbformat()
+    expected = {}
+    if os.path.exists(expected_path):
+        with open(expected_path, encoding="utf-8") as handle:
+            expected = json.load(handle)
+    os.makedirs(out_dir, exist_ok=True)
+    written = []
+    for path in notebooks:
+        name = os.path.basename(path)
+        notebook = nbformat.read(path, as_version=4)
+        recorded = expected.get(name, {})
+        for cell in notebook.cells:
+            if not is_checked(cell):
+                continue
+            if cell.id not in recorded:
+                raise ValueError(
+                    f"{name}: checked cell {cell.id!r} has no expected output in "
+                    f"{expected_path}; run `python -m lstmgan_tf notebooks record`."
+                )
+            cell.outputs = [nbformat.from_dict(o) for o in recorded[cell.id]]
+        out_path = os.path.join(out_dir, name)
+        nbformat.write(notebook, out_path)
+        written.append(out_path)
+    return written
+
+
+def execute_all(notebooks: list[str], profile: str, out_dir: str) -> list[tuple[str, float]]:
+    """Executes notebooks in order under a profile; writes ``timings.csv``."""
+    timings = []
+    for path in notebooks:
+        name = os.path.basename(path)
+        print(f"running {name} at {profile} ...", flush=True)
+        seconds = execute_notebook(path, os.path.join(out_dir, name), profile=profile)
+        timings.append((name, seconds))
+        print(f"  done in {seconds:.0f} s -> {os.path.join(out_dir, name)}", flush=True)
+    with open(os.path.join(out_dir, f"timings_{profile}.csv"), "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["notebook", "profile", "seconds"])
+        for name, seconds in timings:
+            writer.writerow([name, profile, f"{seconds:.1f}"])
+    return timings
+
+
+def _run(args) -> int:
+    from lstmgan_tf import config
+
+    notebooks = list_notebooks(args.notebooks_dir)
+    if args.action == "check":
+        problems = [p for path in notebooks for p in dirty_cells(path)]
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            print("clear them with: python -m lstmgan_tf notebooks strip", file=sys.stderr)
+            return 1
+        print(f"{len(notebooks)} notebooks, no outputs committed.")
+        return 0
+    if args.action == "strip":
+        for path in notebooks:
+            if strip_outputs(path):
+                print(f"stripped {path}")
+        return 0
+    if args.action == "record":
+        record_expected(notebooks, args.expected, config.outputs_dir("nbval_record"))
+        return 0
+    if args.action == "prepare":
+        out_dir = args.out or config.outputs_dir("nbval")
+        for path in prepare_for_nbval(notebooks, args.expected, out_dir):
+            print(path)
+        return 0
+    if args.action == "execute":
+        profile = config.get_profile(args.profile).name
+        out_dir = args.out or config.outputs_dir("notebooks")
+        execute_all(notebooks, profile, out_dir)
+        return 0
+    raise ValueError(f"unknown action {args.action!r}.")
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "notebooks", help="check, strip, record, prepare or execute the course notebooks"
+    )
+    parser.add_argument("action", choices=["check", "strip", "record", "prepare", "execute"])
+    parser.add_argument("--notebooks-dir", default=None, help="default: notebooks/ of the checkout")
+    parser.add_argument("--expected", default=None, help="expected outputs JSON for nbval")
+    parser.add_argument("--out", default=None, help="output folder")
+    parser.add_argument("--profile", default=None, help="profile for `execute`")
+    parser.set_defaults(func=_dispatch)
+
+
+def _dispatch(args) -> int:
+    args.expected = args.expected or default_expected_path()
+    return _run(args)
