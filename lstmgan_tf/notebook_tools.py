@@ -15,7 +15,10 @@ Commands (``python -m lstmgan_tf notebooks ...``):
   checked cells.
 - ``prepare``: write the nbval copies.
 - ``execute``: run every notebook under a profile into ``outputs/notebooks/``
-  and write how long each took to ``timings.csv`` there.
+  and write how long each took to ``timings_<profile>.csv`` there.
+- ``student``: write student editions to ``outputs/student/``: every block
+  between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` (the nbgrader
+  convention) becomes ``raise NotImplementedError``, outputs are cleared.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ import sys
 import time
 
 CHECK_MARKER = "NBVAL_CHECK_OUTPUT"
+BEGIN_SOLUTION = "### BEGIN SOLUTION"
+END_SOLUTION = "### END SOLUTION"
+STUDENT_STUB = "raise NotImplementedError(\"Your solution here.\")"
 
 
 def _nbformat():
@@ -195,6 +201,62 @@ def execute_all(notebooks: list[str], profile: str, out_dir: str) -> list[tuple[
     return timings
 
 
+def strip_solutions(source: str, where: str = "cell") -> tuple[str, int]:
+    """Replaces each solution block of a cell's source with a stub.
+
+    The stub keeps the indentation of the ``### BEGIN SOLUTION`` line, so a
+    solution inside a function body leaves a valid function behind.
+
+    Args:
+        source: the cell's source.
+        where: names the cell in error messages.
+
+    Returns:
+        The new source and how many blocks were replaced.
+
+    Raises:
+        ValueError: if the markers are unbalanced or nested.
+    """
+    lines = source.splitlines()
+    kept, replaced, inside = [], 0, False
+    for number, line in enumerate(lines, start=1):
+        marker = line.strip()
+        if marker.startswith(BEGIN_SOLUTION):
+            if inside:
+                raise ValueError(f"{where}, line {number}: nested {BEGIN_SOLUTION!r}.")
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            kept.append(f"{indent}{STUDENT_STUB}")
+            replaced += 1
+        elif marker.startswith(END_SOLUTION):
+            if not inside:
+                raise ValueError(f"{where}, line {number}: {END_SOLUTION!r} without a BEGIN.")
+            inside = False
+        elif not inside:
+            kept.append(line)
+    if inside:
+        raise ValueError(f"{where}: {BEGIN_SOLUTION!r} is never closed.")
+    return "\n".join(kept), replaced
+
+
+def make_student_edition(path: str, out_path: str) -> int:
+    """Writes a notebook's student edition; returns how many solutions it removed."""
+    nbformat = _nbformat()
+    notebook = nbformat.read(path, as_version=4)
+    total = 0
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        cell.source, count = strip_solutions(cell.source, f"{os.path.basename(path)} cell {index}")
+        total += count
+        cell.outputs = []
+        cell.execution_count = None
+    nbformat.validate(notebook)
+    os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
+    nbformat.write(notebook, out_path)
+    return total
+
+
 def _run(args) -> int:
     from lstmgan_tf import config
 
@@ -226,14 +288,22 @@ def _run(args) -> int:
         out_dir = args.out or config.outputs_dir("notebooks")
         execute_all(notebooks, profile, out_dir)
         return 0
+    if args.action == "student":
+        out_dir = args.out or config.outputs_dir("student")
+        for path in notebooks:
+            out_path = os.path.join(out_dir, os.path.basename(path))
+            count = make_student_edition(path, out_path)
+            print(f"{out_path}: {count} solutions replaced by stubs")
+        return 0
     raise ValueError(f"unknown action {args.action!r}.")
 
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
-        "notebooks", help="check, strip, record, prepare or execute the course notebooks"
+        "notebooks",
+        help="check, strip, record, prepare, execute or make student editions of the notebooks",
     )
-    parser.add_argument("action", choices=["check", "strip", "record", "prepare", "execute"])
+    parser.add_argument("action", choices=["check", "strip", "record", "prepare", "execute", "student"])
     parser.add_argument("--notebooks-dir", default=None, help="default: notebooks/ of the checkout")
     parser.add_argument("--expected", default=None, help="expected outputs JSON for nbval")
     parser.add_argument("--out", default=None, help="output folder")

@@ -1,0 +1,109 @@
+"""Notebook hygiene, nbval reference outputs and student editions."""
+
+import json
+import os
+
+import nbformat
+import pytest
+
+from lstmgan_tf import notebook_tools as nt
+
+NOTEBOOKS = nt.list_notebooks()
+REQUIRED_HEADINGS = ("## Setup", "## Summary", "## Exercises", "## Next steps")
+
+
+def _markdown(notebook) -> str:
+    return "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=os.path.basename)
+def test_notebook_is_committed_clean(path):
+    assert nt.dirty_cells(path) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=os.path.basename)
+def test_notebook_opens_and_closes_like_a_tutorial(path):
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    assert notebook.cells[0].cell_type == "markdown"
+    assert notebook.cells[0].source.startswith("# "), "the first cell is the title"
+    text = _markdown(notebook)
+    for heading in REQUIRED_HEADINGS:
+        assert heading in text, f"{os.path.basename(path)} lacks {heading!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=os.path.basename)
+def test_every_checked_cell_has_a_recorded_output(path):
+    with open(nt.default_expected_path(), encoding="utf-8") as handle:
+        expected = json.load(handle)
+    notebook = nbformat.read(path, as_version=4)
+    checked = [c.id for c in notebook.cells if nt.is_checked(c)]
+    recorded = expected.get(os.path.basename(path), {})
+    assert sorted(recorded) == sorted(checked)
+
+
+def test_strip_solutions_keeps_indentation_and_code_around():
+    source = (
+        "def forget_gate(x, h):\n"
+        "    ### BEGIN SOLUTION\n"
+        "    return sigmoid(x @ w + h @ u + b)\n"
+        "    ### END SOLUTION\n"
+        "\n"
+        "check(forget_gate)"
+    )
+    student, count = nt.strip_solutions(source)
+    assert count == 1
+    assert student == (
+        "def forget_gate(x, h):\n"
+        f"    {nt.STUDENT_STUB}\n"
+        "\n"
+        "check(forget_gate)"
+    )
+    compile(student, "<student>", "exec")
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("### BEGIN SOLUTION\nx = 1\n", "never closed"),
+        ("x = 1\n### END SOLUTION\n", "without a BEGIN"),
+        ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION\n", "nested"),
+    ],
+)
+def test_unbalanced_solution_markers_are_reported(source, message):
+    with pytest.raises(ValueError, match=message):
+        nt.strip_solutions(source, "demo.ipynb cell 3")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=os.path.basename)
+def test_student_edition_has_stubs_and_no_solution_code(path, tmp_path):
+    out_path = tmp_path / os.path.basename(path)
+    removed = nt.make_student_edition(path, str(out_path))
+    assert removed >= 2, "each notebook has at least two code exercises"
+    student = nbformat.read(str(out_path), as_version=4)
+    nbformat.validate(student)
+    reference = nbformat.read(path, as_version=4)
+    solution_lines = set()
+    for cell in reference.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if nt.BEGIN_SOLUTION in line:
+                inside = True
+            elif nt.END_SOLUTION in line:
+                inside = False
+            elif inside and line.strip():
+                solution_lines.add(line.strip())
+    student_lines = {
+        line.strip() for cell in student.cells for line in cell.source.splitlines()
+    }
+    leaked = {line for line in solution_lines & student_lines if len(line) > 12}
+    assert not leaked, f"solution code left in the student edition: {sorted(leaked)[:3]}"
+    assert sum(c.source.count(nt.STUDENT_STUB) for c in student.cells) == removed
+    for cell in student.cells:
+        if cell.cell_type == "code":
+            # IPython magics and shell escapes are not Python; blank them out.
+            python = "\n".join(
+                "" if line.lstrip().startswith(("%", "!")) else line
+                for line in cell.source.splitlines()
+            )
+            compile(python, path, "exec")
