@@ -16,6 +16,8 @@ import sys
 COMMAND_MODULES = (
     "lstmgan_tf.data.commands",
     "lstmgan_tf.notebook_tools",
+    "lstmgan_tf.training.commands",
+    "lstmgan_tf.experiments.commands",
 )
 
 

@@ -56,6 +56,7 @@ def _batch_norm(name: str):
     # DCGAN scales batch-norm gammas from N(1, 0.02).
     return layers.BatchNormalization(
         momentum=0.9,
+        synchronized=True,
         epsilon=1e-5,
         gamma_initializer=keras.initializers.RandomNormal(1.0, _INIT_STDDEV),
         name=name,

@@ -1,0 +1,20 @@
+"""Datasets: built-in synthetic captioned images and adapters for real ones.
+
+- `load_dataset(name, ...)`: a shuffled, prefetched `tf.data.Dataset` of dicts
+  (``image`` in [-1, 1], ``caption``, ``image_index``, ``attributes``).
+- `load_arrays(name, ...)`: the same data as NumPy arrays (`CaptionedImages`).
+- `DATASET_NAMES`: ``synthetic_flowers``, ``synthetic_faces``,
+  ``abstract_art`` (drawn offline, deterministic by seed),
+  ``oxford_flowers102``, ``caltech_birds2011``, ``celeb_a`` (TensorFlow
+  Datasets, with Reed et al. captions where they exist) and ``folder``.
+"""
+
+from lstmgan_tf.data.core import (
+    DATASET_NAMES,
+    CaptionedImages,
+    load_arrays,
+    load_dataset,
+    to_tf_dataset,
+)
+
+__all__ = ["DATASET_NAMES", "CaptionedImages", "load_arrays", "load_dataset", "to_tf_dataset"]

@@ -1,0 +1,44 @@
+"""Paper experiments run over seeds, with tables and charts.
+
+- `lstmgan_tf.experiments.detector_study`: the LSTM-as-discriminator study of
+  paper 000 (an LSTM and a CNN detector trained after the fact on a frozen
+  DCGAN, against the GAN's own discriminator), with held-out data, ROC AUC and
+  error bars.
+- `lstmgan_tf.experiments.commands`: ``python -m lstmgan_tf experiment ...``.
+"""
+
+from lstmgan_tf.experiments.detector_study import (
+    DISCRIMINATORS,
+    PAPER_ACCURACY,
+    DetectorSets,
+    StudyConfig,
+    accuracy_at_threshold,
+    accuracy_by_steps_seen,
+    build_detector_sets,
+    content_hashes,
+    evaluate_discriminator,
+    generate_images,
+    roc_auc,
+    run_seed,
+    run_study,
+    summarise,
+    write_report,
+)
+
+__all__ = [
+    "DISCRIMINATORS",
+    "PAPER_ACCURACY",
+    "DetectorSets",
+    "StudyConfig",
+    "accuracy_at_threshold",
+    "accuracy_by_steps_seen",
+    "build_detector_sets",
+    "content_hashes",
+    "evaluate_discriminator",
+    "generate_images",
+    "roc_auc",
+    "run_seed",
+    "run_study",
+    "summarise",
+    "write_report",
+]

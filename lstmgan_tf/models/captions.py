@@ -1,0 +1,295 @@
+"""From a captioned dataset to the inputs of the text-to-image GANs.
+
+`TextPipeline` holds the text side of a trained model, fitted once on the
+training captions:
+
+- a `CaptionVectorizer` (vocabulary, 0 = padding, 1 = unknown word, fixed
+  ``max_length``);
+- word2vec vectors (`train_word2vec`) -> the embedding matrix of the LSTM;
+- a `SentenceEncoder`, the stand-in for the paper's skip-thought vectors that
+  condition the discriminator: ``"sif"`` (smooth-inverse-frequency average of
+  the word vectors, the default: fast and deterministic) or ``"doc2vec"``.
+
+Sentence vectors are computed once per caption, when the examples are made,
+never per epoch. `TextPipeline.save` writes everything a checkpoint needs to
+turn new text into model inputs (vocabulary, word vectors, the training
+captions the sentence encoder is refitted on, settings) as plain text and
+JSON: nothing is pickled.
+
+`image_examples` makes the training examples the runner wants: one element
+per *image* with all its captions, of which the model draws one per step (Reed
+et al. sample one caption per image and epoch), so an epoch is one pass over
+the images.
+
+Example:
+
+>>> text = TextPipeline.fit([["a red flower", "a flower with red petals"]], profile="smoke")
+>>> inputs = text.encode(["a red flower"])
+>>> inputs["caption_tokens"].shape, inputs["sentence_vector"].shape
+((1, 16), (1, 16))
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+
+import numpy as np
+
+from lstmgan_tf import config as _config
+
+SENTENCE_ENCODERS = ("sif", "doc2vec")
+TEXT_FOLDER = "text"
+_SETTINGS_FILE = "text_pipeline.json"
+_VECTORS_FILE = "word_vectors.txt"
+_CAPTIONS_FILE = "training_captions.txt"
+
+
+class TextPipeline:
+    """Vocabulary, word vectors and sentence encoder of a text-to-image model.
+
+    Build it with `TextPipeline.fit` (training) or `TextPipeline.load`
+    (generation from a checkpoint).
+
+    Args:
+        vectorizer: a fitted `lstmgan_tf.text.CaptionVectorizer`.
+        word_vectors: gensim `KeyedVectors`.
+        sentence_encoder: a fitted `lstmgan_tf.text.SentenceEncoder`.
+        sentence_encoder_name: ``"sif"`` or ``"doc2vec"``.
+        training_captions: the captions everything was fitted on.
+        seed: the seed used for fitting.
+    """
+
+    def __init__(self, vectorizer, word_vectors, sentence_encoder, sentence_encoder_name,
+                 training_captions, seed=0):
+        self.vectorizer = vectorizer
+        self.word_vectors = word_vectors
+        self.sentence_encoder = sentence_encoder
+        self.sentence_encoder_name = sentence_encoder_name
+        self.training_captions = list(training_captions)
+        self.seed = seed
+
+    # ----------------------------------------------------------------- build
+
+    @classmethod
+    def fit(cls, captions, profile=None, sentence_encoder: str = "sif", word_vector_dim=None,
+            sentence_vector_dim=None, max_length=None, seed: int = 0) -> "TextPipeline":
+        """Fits vocabulary, word2vec and the sentence encoder on training captions.
+
+        Args:
+            captions: a list of captions, or a list of lists per image.
+            profile: profile name or `Profile` (word2vec size and epochs,
+                sentence vector size, ``max_caption_length``).
+            sentence_encoder: ``"sif"`` or ``"doc2vec"``.
+            word_vector_dim: overrides the profile's ``word_vector_dim``.
+            sentence_vector_dim: for ``"doc2vec"``, overrides the profile's
+                ``sentence_vector_dim`` (SIF vectors have the word vectors' size).
+            max_length: overrides the profile's ``max_caption_length``.
+            seed: seed of word2vec and Doc2Vec.
+        """
+        from lstmgan_tf import text
+
+        if sentence_encoder not in SENTENCE_ENCODERS:
+            raise ValueError(
+                f"unknown sentence encoder {sentence_encoder!r}; choose one of: {', '.join(SENTENCE_ENCODERS)}."
+            )
+        profile = _config.get_profile(profile)
+        captions = text.vocabulary.as_caption_list(captions, nested=True)
+        if not captions:
+            raise ValueError("captions is empty; a text-to-image model needs captioned images.")
+        with warnings.catch_warnings():
+            # Over-long captions are reported once, by `image_examples`.
+            warnings.simplefilter("ignore", UserWarning)
+            vectorizer = text.CaptionVectorizer(max_length=max_length or profile.max_caption_length).fit(captions)
+        word_vectors = text.train_word2vec(
+            captions, vector_size=word_vector_dim or profile.word_vector_dim, seed=seed, profile=profile
+        )
+        encoder = _make_sentence_encoder(sentence_encoder, word_vectors, sentence_vector_dim, seed, profile)
+        encoder.fit(captions)
+        return cls(vectorizer, word_vectors, encoder, sentence_encoder, captions, seed)
+
+    # ----------------------------------------------------------------- use
+
+    @property
+    def vocabulary_size(self) -> int:
+        return self.vectorizer.vocabulary_size()
+
+    @property
+    def max_length(self) -> int:
+        return self.vectorizer.max_length
+
+    @property
+    def word_vector_dim(self) -> int:
+        return self.word_vectors.vector_size
+
+    @property
+    def sentence_vector_dim(self) -> int:
+        return self.sentence_encoder.dim
+
+    def embedding_matrix(self) -> np.ndarray:
+        """The ``(vocabulary_size, word_vector_dim)`` matrix that starts the LSTM's embedding."""
+        from lstmgan_tf import text
+
+        return text.embedding_matrix(self.word_vectors, self.vectorizer, seed=self.seed)
+
+    def words(self, caption: str) -> list[str]:
+        """The words of a caption as the model reads them (cut to ``max_length``)."""
+        from lstmgan_tf.text import tokenize
+
+        return tokenize(caption)[: self.max_length]
+
+    def encode(self, captions) -> dict[str, np.ndarray]:
+        """Token ids and sentence vectors of a list of captions.
+
+        Returns:
+            ``{"caption_tokens": int32 (N, max_length), "sentence_vector":
+            float32 (N, S)}``.
+
+        Raises:
+            ValueError: for a caption without words (see `CaptionVectorizer.encode`).
+        """
+        tokens, _ = self.vectorizer.encode(captions)
+        return {"caption_tokens": tokens, "sentence_vector": self.sentence_encoder.encode(captions)}
+
+    # ----------------------------------------------------------------- files
+
+    def save(self, folder: str) -> str:
+        """Writes the pipeline to ``folder`` (text and JSON files); returns the folder."""
+        os.makedirs(folder, exist_ok=True)
+        settings = {
+            "max_length": self.max_length,
+            "vocabulary": self.vectorizer.words,
+            "sentence_encoder": self.sentence_encoder_name,
+            "sentence_vector_dim": self.sentence_vector_dim,
+            "seed": self.seed,
+        }
+        if self.sentence_encoder_name == "doc2vec":
+            encoder = self.sentence_encoder
+            settings["doc2vec"] = {"epochs": encoder.epochs, "infer_epochs": encoder.infer_epochs,
+                                   "dm": encoder.dm, "window": encoder.window,
+                                   "min_count": encoder.min_count}
+        with open(os.path.join(folder, _SETTINGS_FILE), "w", encoding="utf-8") as handle:
+            json.dump(settings, handle, indent=1)
+        self.word_vectors.save_word2vec_format(os.path.join(folder, _VECTORS_FILE))
+        with open(os.path.join(folder, _CAPTIONS_FILE), "w", encoding="utf-8") as handle:
+            handle.writelines(caption.replace("\n", " ") + "\n" for caption in self.training_captions)
+        return folder
+
+    @classmethod
+    def load(cls, folder: str) -> "TextPipeline":
+        """Reads a pipeline written by `save`.
+
+        The sentence encoder is refitted on the saved training captions;
+        fitting is deterministic, so it gives the vectors the model was
+        trained with.
+
+        Raises:
+            FileNotFoundError: if the folder or one of its files is missing.
+            ValueError: if a file is not what `save` writes.
+        """
+        from lstmgan_tf import text
+
+        settings_path = os.path.join(folder, _SETTINGS_FILE)
+        for path in (settings_path, os.path.join(folder, _VECTORS_FILE), os.path.join(folder, _CAPTIONS_FILE)):
+            if not os.path.isfile(path):
+                raise FileNotFoundError(
+                    f"text pipeline file {path!r} is missing; expected the folder written by "
+                    "TextPipeline.save (a trained model's 'text/' folder)."
+                )
+        try:
+            with open(settings_path, encoding="utf-8") as handle:
+                settings = json.load(handle)
+            vocabulary, max_length = settings["vocabulary"], settings["max_length"]
+            name, seed = settings["sentence_encoder"], settings["seed"]
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise ValueError(f"text pipeline file {settings_path!r} is not valid ({error}).") from None
+        vectorizer = text.CaptionVectorizer(max_length=max_length, vocabulary=vocabulary)
+        word_vectors = text.load_word_vectors(os.path.join(folder, _VECTORS_FILE), format="word2vec")
+        with open(os.path.join(folder, _CAPTIONS_FILE), encoding="utf-8") as handle:
+            captions = [line.rstrip("\n") for line in handle if line.strip()]
+        options = settings.get("doc2vec", {})
+        encoder = _make_sentence_encoder(name, word_vectors, settings.get("sentence_vector_dim"), seed,
+                                         None, **options)
+        encoder.fit(captions)
+        return cls(vectorizer, word_vectors, encoder, name, captions, seed)
+
+
+def _make_sentence_encoder(name, word_vectors, sentence_vector_dim, seed, profile, **options):
+    from lstmgan_tf import text
+
+    if name == "sif":
+        return text.SIFEncoder(word_vectors)
+    if name == "doc2vec":
+        return text.Doc2VecEncoder(vector_size=sentence_vector_dim, seed=seed, profile=profile, **options)
+    raise ValueError(f"unknown sentence encoder {name!r}; choose one of: {', '.join(SENTENCE_ENCODERS)}.")
+
+
+def caption_table(data, text: TextPipeline) -> dict[str, np.ndarray]:
+    """Every caption of a `CaptionedImages` as model inputs, one row per caption.
+
+    Returns:
+        ``{"caption_tokens" (N, T), "sentence_vector" (N, S), "image_index"
+        (N,), "captions": list of N strings}``.
+    """
+    if data.captions is None:
+        raise ValueError(f"dataset {data.name!r} has no captions; the text-to-image models need captions.")
+    image_index, captions = data.caption_pairs()
+    kept = [i for i, caption in enumerate(captions) if text.words(caption)]
+    if not kept:
+        raise ValueError(f"no caption of dataset {data.name!r} has any words.")
+    captions = [captions[i] for i in kept]
+    inputs = text.encode(captions)
+    return {**inputs, "image_index": image_index[kept], "captions": captions}
+
+
+def image_examples(data, text: TextPipeline):
+    """The unbatched training examples: one per image, with all its captions.
+
+    Each element is a dict: ``image`` float32 ``(H, W, 3)`` in [-1, 1],
+    ``image_index`` int64, ``caption_tokens`` int32 ``(C, T)``,
+    ``sentence_vector`` float32 ``(C, S)`` and ``caption_count`` int32 (rows
+    past it are padding; C is the most captions any image has). Images without
+    a caption are left out.
+
+    Args:
+        data: a `lstmgan_tf.data.CaptionedImages`.
+        text: the fitted `TextPipeline`.
+
+    Returns:
+        A finite `tf.data.Dataset` in image order.
+    """
+    import tensorflow as tf
+
+    table = caption_table(data, text)
+    image_index = table["image_index"]
+    counts = np.bincount(image_index, minlength=len(data)).astype(np.int32)
+    images_with_captions = np.flatnonzero(counts)
+    most = int(counts.max())
+    slot = np.zeros(len(image_index), dtype=np.int64)
+    for index in images_with_captions:
+        rows = np.flatnonzero(image_index == index)
+        slot[rows] = np.arange(len(rows))
+    row_of_image = np.full(len(data), -1, dtype=np.int64)
+    row_of_image[images_with_captions] = np.arange(len(images_with_captions))
+    target = row_of_image[image_index]
+    caption_tokens = np.zeros((len(images_with_captions), most, text.max_length), dtype=np.int32)
+    sentence_vector = np.zeros((len(images_with_captions), most, text.sentence_vector_dim), dtype=np.float32)
+    caption_tokens[target, slot] = table["caption_tokens"]
+    sentence_vector[target, slot] = table["sentence_vector"]
+    from lstmgan_tf.text import tokenize
+
+    too_long = sum(len(tokenize(c)) > text.max_length for c in table["captions"])
+    if too_long:
+        warnings.warn(
+            f"{too_long} captions are longer than max_length={text.max_length} words and are cut.",
+            stacklevel=2,
+        )
+    images = data.images[images_with_captions].astype(np.float32) / 127.5 - 1.0
+    return tf.data.Dataset.from_tensor_slices({
+        "image": images,
+        "image_index": images_with_captions.astype(np.int64),
+        "caption_tokens": caption_tokens,
+        "sentence_vector": sentence_vector,
+        "caption_count": counts[images_with_captions],
+    })

@@ -1,0 +1,549 @@
+"""The LSTM conditional GAN of Ouyang et al., "Generating Image Sequence from
+Description with LSTM Conditional GAN", and its last-word baseline.
+
+A caption's word vectors (word2vec) go through an LSTM; at **every word t** the
+hidden state ``h_t`` goes through a DCGAN generator and gives an image, so a
+caption of n words gives n images, the last one the final picture. The
+discriminator sees an image and the caption's sentence vector ``y`` (the
+paper's skip-thought vector; here a `lstmgan_tf.text.SentenceEncoder`), joined
+at 4x4 as in Reed et al. 2016. The loss is the paper's Eqn 2, at every word:
+
+- real image, right caption -> real;
+- generated image after word t, right caption -> fake (for every word t);
+- a real image of *another* picture (the "mismatched" image ``r*``), right
+  caption -> fake.
+
+Each caption's word terms are averaged over its real words, padded positions
+contribute nothing, and the captions are averaged over the global batch with
+`tf.nn.compute_average_loss`, so a step is the same maths on 1 or N replicas.
+
+Fast by design: the LSTM runs over the whole padded caption once; then the
+(caption, word) pairs at real words are gathered (`tf.where` on the mask) and
+the generator and discriminator each run **once** on all of them. The cost
+follows the number of real words, not the padded length, and there is no
+Python loop over words.
+
+The last-word baseline is the same model with ``loss_at="last_word"``: the
+LSTM still reads every word, but images are generated and judged only at the
+caption's last word.
+
+Example:
+
+>>> config = LSTMCGANConfig.from_profile(vocabulary_size=50, sentence_vector_dim=16, profile="smoke")
+>>> model = LSTMCGAN(config, seed=0)
+>>> tokens = np.array([[5, 7, 9, 0], [3, 4, 0, 0]])
+>>> images, mask = model.generate_word_images(tokens)
+>>> tuple(images.shape), mask.numpy().sum()
+((2, 4, 32, 32, 3), 5)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from lstmgan_tf import config as _config
+from lstmgan_tf.layers import dcgan
+from lstmgan_tf.models.gan import AdversarialModel, accuracy, per_example_bce
+
+LOSS_POSITIONS = ("every_word", "last_word")
+
+# Keys of a training batch (what `lstmgan_tf.models.captions` produces).
+CAPTION_TOKENS = "caption_tokens"
+SENTENCE_VECTOR = "sentence_vector"
+CAPTION_COUNT = "caption_count"
+IMAGE = "image"
+IMAGE_INDEX = "image_index"
+
+
+def _check_positive_int(name: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+
+
+# --------------------------------------------------------------------------
+# The pieces of the per-word loss, as plain functions (the exercises and the
+# tests use them directly).
+# --------------------------------------------------------------------------
+
+
+def word_loss_mask(caption_tokens, loss_at: str = "every_word"):
+    """Where the adversarial loss is computed: ``(B, T)`` booleans.
+
+    Args:
+        caption_tokens: int tensor ``(B, T)`` of token ids, 0 = padding.
+        loss_at: ``"every_word"`` (the paper): every real word;
+            ``"last_word"`` (the baseline): only each caption's last real word.
+
+    Returns:
+        A boolean tensor ``(B, T)``. A caption without words has no position.
+    """
+    if loss_at not in LOSS_POSITIONS:
+        raise ValueError(f"loss_at={loss_at!r} is not supported; choose one of {LOSS_POSITIONS}.")
+    words = tf.not_equal(caption_tokens, 0)
+    if loss_at == "every_word":
+        return words
+    length = tf.shape(caption_tokens)[1]
+    positions = tf.broadcast_to(tf.range(length), tf.shape(caption_tokens))
+    last = tf.reduce_max(tf.where(words, positions, -1), axis=1)
+    # one_hot(-1) is all zeros: a caption without words keeps no position.
+    return tf.cast(tf.one_hot(last, length), tf.bool)
+
+
+def word_pairs(loss_mask):
+    """The (caption, word) pairs where the loss is computed, and their weights.
+
+    Each pair's weight is one over the number of loss positions of its caption,
+    so that summing ``weight * loss`` over the pairs of a caption gives the
+    *average* of that caption's word losses (Algorithm 1's ``1/n sum_t``).
+
+    Args:
+        loss_mask: boolean ``(B, T)`` from `word_loss_mask`.
+
+    Returns:
+        ``(positions, pair_caption, pair_weight)``: int64 ``(K, 2)`` indices
+        ``[caption, word]`` of the K pairs in row-major order, int64 ``(K,)``
+        caption of each pair and float32 ``(K,)`` weights.
+    """
+    positions = tf.where(loss_mask)
+    pair_caption = positions[:, 0]
+    words_per_caption = tf.reduce_sum(tf.cast(loss_mask, tf.float32), axis=1)
+    pair_weight = 1.0 / tf.gather(words_per_caption, pair_caption)
+    return positions, pair_caption, pair_weight
+
+
+def choose_mismatched(image_index, seed=None):
+    """For each caption of a batch, the batch position of a real image of another picture.
+
+    The mismatched image ``r*`` of Eqn 2 must never be the caption's own image.
+    Two captions of the same picture can share a batch, so the choice compares
+    *image indices*, not batch positions: position ``j`` is a candidate for
+    caption ``i`` when ``image_index[j] != image_index[i]``, and one candidate
+    is drawn uniformly (the arg-max of uniform scores over the candidates).
+
+    Args:
+        image_index: int tensor ``(B,)``: which picture each batch row shows.
+        seed: a `keras.random.SeedGenerator` or an int seed.
+
+    Returns:
+        ``(mismatched_position, valid)``: int64 ``(B,)`` batch positions and a
+        boolean ``(B,)`` that is `False` for a caption with no candidate (every
+        row of the batch shows its picture); its position is then arbitrary and
+        its loss term must be dropped.
+    """
+    image_index = tf.reshape(image_index, [-1])
+    batch_size = tf.shape(image_index)[0]
+    candidate = tf.not_equal(image_index[:, None], image_index[None, :])
+    scores = keras.random.uniform(tf.stack([batch_size, batch_size]), seed=seed)
+    scores = tf.where(candidate, scores, -1.0)
+    return tf.argmax(scores, axis=1), tf.reduce_any(candidate, axis=1)
+
+
+# --------------------------------------------------------------------------
+# The shared text-to-image GAN.
+# --------------------------------------------------------------------------
+
+
+class TextToImageGAN(AdversarialModel):
+    """Base class of the caption-conditioned GANs: Eqn 2 with a matching-aware D.
+
+    A subclass creates ``self.generator`` and ``self.discriminator`` (an image
+    and a sentence vector -> a logit), lists the variables its generator side
+    trains in `generator_variables`, and implements `fake_pairs`, which turns a
+    batch of captions into K generated images, each with the caption it belongs
+    to and a weight (the LSTM-CGAN: one image per real word, weight 1/n; GAN-CLS:
+    one image per caption, weight 1).
+
+    The training batch is a dict:
+
+    - ``image``: float32 ``(B, H, W, 3)`` in [-1, 1];
+    - ``image_index``: int ``(B,)``, which picture each row shows;
+    - ``caption_tokens``: int ``(B, T)`` token ids (0 = padding), or
+      ``(B, C, T)``: all C captions of each picture, of which `train_step`
+      draws one per picture and step (Reed et al. sample one caption per
+      image), with ``caption_count`` ``(B,)`` giving how many rows are real;
+    - ``sentence_vector``: float32 ``(B, S)`` or ``(B, C, S)`` to match.
+
+    Args:
+        discriminator_steps: D updates per step (Algorithm 1: 2).
+        generator_steps: G updates per step. The authors' public code updates
+            G twice per step instead of D; ``discriminator_steps=1,
+            generator_steps=2`` gives that schedule.
+        seed: seed of the model's `keras.random.SeedGenerator` (caption
+            choice, mismatched images, noise).
+        **kwargs: passed to `keras.Model`.
+    """
+
+    #: Whether `fake_pairs` draws noise: if not, the images of the D updates
+    #: of one step are the same, and are generated once.
+    draws_noise = False
+
+    def __init__(self, discriminator_steps=2, generator_steps=1, seed=None, **kwargs):
+        super().__init__(
+            discriminator_steps=discriminator_steps, generator_steps=generator_steps, seed=seed, **kwargs
+        )
+        self.d_mismatched_accuracy_tracker = keras.metrics.Mean(name="d_mismatched_accuracy")
+
+    @property
+    def metrics(self):
+        return [*super().metrics, self.d_mismatched_accuracy_tracker]
+
+    @property
+    def generator_variables(self):
+        """The variables the generator's update trains."""
+        return self.generator.trainable_variables
+
+    def build_optimizers(self):
+        for optimizer, variables in (
+            (self.d_optimizer, self.discriminator.trainable_variables),
+            (self.g_optimizer, self.generator_variables),
+        ):
+            if not optimizer.built:
+                optimizer.build(variables)
+
+    def fake_pairs(self, caption_tokens, sentence_vector, training=False):
+        """Generated images for a batch of captions.
+
+        Returns:
+            ``(fake_images, pair_caption, pair_weight)``: ``(K, H, W, 3)``,
+            int64 ``(K,)`` batch row of each image's caption, float32 ``(K,)``.
+        """
+        raise NotImplementedError
+
+    def select_captions(self, batch):
+        """One caption (tokens and sentence vector) per picture of the batch.
+
+        With all captions of each picture in the batch (``(B, C, T)``), one is
+        drawn per picture, uniformly among its ``caption_count``.
+        """
+        caption_tokens = batch[CAPTION_TOKENS]
+        sentence_vector = batch[SENTENCE_VECTOR]
+        if caption_tokens.shape.rank == 2:
+            return caption_tokens, sentence_vector
+        counts = tf.cast(batch[CAPTION_COUNT], tf.float32)
+        draw = keras.random.uniform(tf.shape(counts), seed=self.seed_generator)
+        choice = tf.cast(tf.minimum(tf.floor(draw * counts), counts - 1.0), tf.int32)
+        return (
+            tf.gather(caption_tokens, choice, axis=1, batch_dims=1),
+            tf.gather(sentence_vector, choice, axis=1, batch_dims=1),
+        )
+
+    def discriminator_loss(self, real_images, mismatched_images, mismatch_valid, sentence_vector,
+                           fake_images, pair_caption, pair_weight, global_batch_size, training=False):
+        """Eqn 2 for D: real/right -> 1, mismatched/right -> 0, generated -> 0.
+
+        Returns:
+            ``(loss, (real_logits, mismatched_logits, fake_logits))``; the loss
+            is this replica's share of the global mean over captions.
+        """
+        real_logits = self.discriminator([real_images, sentence_vector], training=training)
+        mismatched_logits = self.discriminator([mismatched_images, sentence_vector], training=training)
+        fake_logits = self.discriminator(
+            [fake_images, tf.gather(sentence_vector, pair_caption)], training=training
+        )
+        per_caption = per_example_bce(real_logits, 1.0 - self.label_smoothing)
+        per_caption += tf.cast(mismatch_valid, tf.float32) * per_example_bce(mismatched_logits, 0.0)
+        per_pair = pair_weight * per_example_bce(fake_logits, 0.0)
+        loss = tf.nn.compute_average_loss(per_caption, global_batch_size=global_batch_size)
+        loss += tf.nn.compute_average_loss(per_pair, global_batch_size=global_batch_size)
+        return loss, (real_logits, mismatched_logits, fake_logits)
+
+    def generator_loss(self, sentence_vector, fake_images, pair_caption, pair_weight,
+                       global_batch_size, training=False):
+        """The generator's non-saturating loss ``-log D(G(h_t)|y)``, averaged like D's.
+
+        The paper writes G's objective as minimising ``log(1 - D(G(h_t)|y))``;
+        maximising ``log D`` instead has the same fixed point and does not
+        saturate early in training (Goodfellow et al. 2014), as every
+        implementation, the authors' included, does.
+
+        Returns:
+            ``(loss, fake_logits)``.
+        """
+        fake_logits = self.discriminator(
+            [fake_images, tf.gather(sentence_vector, pair_caption)], training=training
+        )
+        per_pair = pair_weight * per_example_bce(fake_logits, 1.0)
+        return tf.nn.compute_average_loss(per_pair, global_batch_size=global_batch_size), fake_logits
+
+    def train_step(self, batch):
+        caption_tokens, sentence_vector = self.select_captions(batch)
+        real_images = batch[IMAGE]
+        batch_size = tf.shape(real_images)[0]
+        global_batch_size = self.global_batch_size(batch_size)
+
+        # Train the discriminator (Algorithm 1, lines 2-5). Generated images
+        # are made outside the tape: D's update needs no gradient through G.
+        # Without noise, G gives the same images at every D update of a step
+        # (its weights do not move), so they are made once.
+        fakes = None
+        for _ in range(self.discriminator_steps):
+            if fakes is None or self.draws_noise:
+                fakes = self.fake_pairs(caption_tokens, sentence_vector, training=True)
+            fake_images, pair_caption, pair_weight = fakes
+            mismatched_position, mismatch_valid = choose_mismatched(batch[IMAGE_INDEX], self.seed_generator)
+            mismatched_images = tf.gather(real_images, mismatched_position)
+            with tf.GradientTape() as tape:
+                d_loss, (real_logits, mismatched_logits, fake_logits) = self.discriminator_loss(
+                    real_images, mismatched_images, mismatch_valid, sentence_vector,
+                    fake_images, pair_caption, pair_weight, global_batch_size, training=True,
+                )
+            self.minimize(d_loss, tape, self.discriminator.trainable_variables, self.d_optimizer)
+
+        # Train the generator (and, for the LSTM-CGAN, the LSTM) (lines 6-8):
+        # it wants D to call its images real for their caption.
+        for _ in range(self.generator_steps):
+            with tf.GradientTape() as tape:
+                fake_images, pair_caption, pair_weight = self.fake_pairs(
+                    caption_tokens, sentence_vector, training=True
+                )
+                g_loss, _ = self.generator_loss(
+                    sentence_vector, fake_images, pair_caption, pair_weight, global_batch_size, training=True
+                )
+            self.minimize(g_loss, tape, self.generator_variables, self.g_optimizer)
+
+        self.d_mismatched_accuracy_tracker.update_state(accuracy(mismatched_logits, real=False))
+        return self.update_trackers(d_loss, g_loss, real_logits, fake_logits)
+
+
+# --------------------------------------------------------------------------
+# The LSTM conditional GAN.
+# --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class LSTMCGANConfig:
+    """Every size and setting of an `LSTMCGAN`.
+
+    Args:
+        vocabulary_size: rows of the word embedding (ids 0 = padding, 1 = OOV).
+        sentence_vector_dim: size of the sentence vector that conditions D.
+        image_size: 32, 64 or 128 pixels.
+        word_vector_dim: size of the word vectors.
+        lstm_units: size of the LSTM's hidden state, the generator's input.
+        generator_width: DCGAN's ``ngf``.
+        discriminator_width: DCGAN's ``ndf``.
+        condition_dim: size the sentence vector is projected to in D.
+        noise_dim: noise appended to ``h_t`` before G (0: off, as in the paper).
+        loss_at: ``"every_word"`` (the paper) or ``"last_word"`` (baseline).
+        trainable_word_vectors: fine-tune the word2vec vectors with G.
+        discriminator_steps: D updates per step (paper: 2).
+        generator_steps: G updates per step (paper: 1; the authors' code: 2).
+        learning_rate: Adam's learning rate (paper: 2e-4).
+        beta_1: Adam's beta_1 (paper: 0.5).
+    """
+
+    vocabulary_size: int
+    sentence_vector_dim: int
+    image_size: int = 64
+    word_vector_dim: int = 300
+    lstm_units: int = 256
+    generator_width: int = 64
+    discriminator_width: int = 64
+    condition_dim: int = 128
+    noise_dim: int = 0
+    loss_at: str = "every_word"
+    trainable_word_vectors: bool = False
+    discriminator_steps: int = 2
+    generator_steps: int = 1
+    learning_rate: float = 2e-4
+    beta_1: float = 0.5
+
+    def __post_init__(self):
+        for name in ("vocabulary_size", "sentence_vector_dim", "word_vector_dim", "lstm_units",
+                     "generator_width", "discriminator_width", "condition_dim",
+                     "discriminator_steps", "generator_steps"):
+            _check_positive_int(name, getattr(self, name))
+        if self.image_size not in _config.SUPPORTED_IMAGE_SIZES:
+            raise ValueError(
+                f"image_size={self.image_size!r} is not supported; choose one of "
+                f"{_config.SUPPORTED_IMAGE_SIZES}."
+            )
+        if isinstance(self.noise_dim, bool) or not isinstance(self.noise_dim, int) or self.noise_dim < 0:
+            raise ValueError(f"noise_dim must be a non-negative integer, got {self.noise_dim!r}.")
+        if self.loss_at not in LOSS_POSITIONS:
+            raise ValueError(f"loss_at={self.loss_at!r} is not supported; choose one of {LOSS_POSITIONS}.")
+        if not self.learning_rate > 0 or not 0 <= self.beta_1 < 1:
+            raise ValueError(
+                f"learning_rate={self.learning_rate!r} must be positive and beta_1={self.beta_1!r} in [0, 1)."
+            )
+
+    @classmethod
+    def from_profile(cls, vocabulary_size: int, sentence_vector_dim: int, profile=None, **overrides):
+        """A config with the profile's sizes; keyword arguments override them."""
+        profile = _config.get_profile(profile)
+        values = dict(
+            vocabulary_size=vocabulary_size,
+            sentence_vector_dim=sentence_vector_dim,
+            image_size=profile.image_size,
+            word_vector_dim=profile.word_vector_dim,
+            lstm_units=profile.lstm_units,
+            generator_width=profile.generator_width,
+            discriminator_width=profile.discriminator_width,
+            condition_dim=profile.condition_dim,
+            discriminator_steps=profile.discriminator_steps,
+            generator_steps=profile.generator_steps,
+            learning_rate=profile.learning_rate,
+            beta_1=profile.beta_1,
+        )
+        unknown = sorted(set(overrides) - {f.name for f in dataclasses.fields(cls)})
+        if unknown:
+            raise ValueError(f"unknown LSTMCGANConfig setting(s): {', '.join(unknown)}.")
+        values.update(overrides)
+        return cls(**values)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+@keras.saving.register_keras_serializable(package="lstmgan_tf")
+class LSTMCGAN(TextToImageGAN):
+    """Word vectors -> LSTM -> at every word, a DCGAN generator; a sentence-conditioned D.
+
+    Args:
+        config: an `LSTMCGANConfig`.
+        embedding_matrix: optional ``(vocabulary_size, word_vector_dim)`` word2vec
+            matrix (`lstmgan_tf.text.embedding_matrix`) the embedding starts
+            from; without it the embedding starts random (its weights are then
+            usually restored from a checkpoint).
+        seed: seed of the model's randomness.
+        **kwargs: passed to `keras.Model` (``name``, ...).
+
+    Call arguments:
+        caption_tokens: int ``(B, T)`` token ids. Calling the model returns the
+            images of every word, ``(B, T, H, W, 3)``, zeros at padding.
+
+    Example:
+
+    >>> config = LSTMCGANConfig.from_profile(50, 16, profile="smoke", loss_at="last_word")
+    >>> LSTMCGAN(config).config.loss_at
+    'last_word'
+    """
+
+    def __init__(self, config: LSTMCGANConfig, embedding_matrix=None, seed=None, name=None, **kwargs):
+        if not isinstance(config, LSTMCGANConfig):
+            raise ValueError(f"config must be an LSTMCGANConfig, got {type(config).__name__}.")
+        name = name or ("lstm_cgan" if config.loss_at == "every_word" else "last_word")
+        super().__init__(
+            discriminator_steps=config.discriminator_steps, generator_steps=config.generator_steps,
+            seed=seed, name=name, **kwargs,
+        )
+        self.config = config
+        self.draws_noise = config.noise_dim > 0
+        if embedding_matrix is not None:
+            from lstmgan_tf.text import build_embedding
+
+            expected = (config.vocabulary_size, config.word_vector_dim)
+            if tuple(np.shape(embedding_matrix)) != expected:
+                raise ValueError(
+                    f"embedding_matrix has shape {np.shape(embedding_matrix)}, but the config asks "
+                    f"for (vocabulary_size, word_vector_dim) = {expected}."
+                )
+            self.word_embedding = build_embedding(embedding_matrix, trainable=config.trainable_word_vectors)
+        else:
+            self.word_embedding = keras.layers.Embedding(
+                config.vocabulary_size, config.word_vector_dim, mask_zero=True,
+                trainable=config.trainable_word_vectors, name="word_embedding",
+            )
+        self.caption_lstm = keras.layers.LSTM(config.lstm_units, return_sequences=True, name="caption_lstm")
+        self.generator = dcgan.build_generator(
+            config.lstm_units + config.noise_dim, config.image_size, config.generator_width
+        )
+        self.discriminator = dcgan.build_discriminator(
+            config.image_size, config.discriminator_width,
+            condition_dim=config.sentence_vector_dim, condition_projection_dim=config.condition_dim,
+        )
+        self.word_embedding.build((None, None))
+        self.caption_lstm.build((None, None, config.word_vector_dim))
+        self.built = True
+
+    @property
+    def image_size(self) -> int:
+        return self.config.image_size
+
+    @property
+    def generator_variables(self):
+        # The LSTM (and the embedding, when trainable) learns with the generator.
+        return [
+            *self.word_embedding.trainable_variables,
+            *self.caption_lstm.trainable_variables,
+            *self.generator.trainable_variables,
+        ]
+
+    def build(self, input_shape=None):
+        self.built = True
+
+    def hidden_states(self, caption_tokens, training=False):
+        """The LSTM's hidden state after every word: ``(B, T, lstm_units)``.
+
+        Padded positions are masked: the LSTM skips them.
+        """
+        caption_tokens = tf.convert_to_tensor(caption_tokens)
+        word_vectors = self.word_embedding(caption_tokens)
+        return self.caption_lstm(word_vectors, mask=tf.not_equal(caption_tokens, 0), training=training)
+
+    def _generator_inputs(self, hidden, positions, batch_size, length, seed=None):
+        pair_hidden = tf.gather_nd(hidden, positions)
+        if not self.config.noise_dim:
+            return pair_hidden
+        # One noise vector per (caption, word), drawn for the whole padded
+        # batch so that each replica gets its own slice of the global batch.
+        if seed is None:
+            noise = self.replica_noise(batch_size, length * self.config.noise_dim)
+        else:
+            noise = keras.random.normal(tf.stack([batch_size, length * self.config.noise_dim]), seed=seed)
+        noise = tf.reshape(noise, tf.stack([batch_size, length, self.config.noise_dim]))
+        return tf.concat([pair_hidden, tf.gather_nd(noise, positions)], axis=-1)
+
+    def fake_pairs(self, caption_tokens, sentence_vector=None, training=False):
+        """The images at the loss positions of each caption (every word, or the last).
+
+        Returns:
+            ``(fake_images (K, H, W, 3), pair_caption (K,), pair_weight (K,))``.
+        """
+        caption_tokens = tf.convert_to_tensor(caption_tokens)
+        hidden = self.hidden_states(caption_tokens, training=training)
+        positions, pair_caption, pair_weight = word_pairs(word_loss_mask(caption_tokens, self.config.loss_at))
+        shape = tf.shape(caption_tokens)
+        inputs = self._generator_inputs(hidden, positions, shape[0], shape[1])
+        return self.generator(inputs, training=training), pair_caption, pair_weight
+
+    def generate_word_images(self, caption_tokens, seed=None):
+        """The image after every word of each caption, in inference mode.
+
+        Args:
+            caption_tokens: int ``(B, T)`` token ids, 0 = padding.
+            seed: int seed of the noise (only used with ``noise_dim > 0``).
+
+        Returns:
+            ``(images, mask)``: float32 ``(B, T, H, W, 3)`` in [-1, 1] (zeros at
+            padded positions) and the boolean ``(B, T)`` mask of real words.
+            Only the real words go through the generator.
+        """
+        caption_tokens = tf.convert_to_tensor(caption_tokens)
+        if caption_tokens.shape.rank != 2:
+            raise ValueError(f"caption_tokens must have shape (batch, words), got {caption_tokens.shape}.")
+        mask = tf.not_equal(caption_tokens, 0)
+        hidden = self.hidden_states(caption_tokens, training=False)
+        positions = tf.where(mask)
+        shape = tf.shape(caption_tokens)
+        inputs = self._generator_inputs(hidden, positions, shape[0], shape[1], seed=seed if seed is not None else 0)
+        images = self.generator(inputs, training=False)
+        size = self.config.image_size
+        full = tf.scatter_nd(positions, images, tf.concat([tf.cast(shape, tf.int64), [size, size, 3]], 0))
+        return full, mask
+
+    def call(self, caption_tokens, training=False):
+        images, _ = self.generate_word_images(caption_tokens)
+        return images
+
+    def get_config(self):
+        return {"config": self.config.to_dict(), "seed": self.seed, "name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        return cls(LSTMCGANConfig(**config.pop("config")), **config)

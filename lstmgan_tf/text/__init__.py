@@ -1,0 +1,67 @@
+"""Text side of the kit: vocabulary, word2vec with gensim, sentence vectors.
+
+- `CaptionVectorizer`, `tokenize`: captions -> token ids (0 = padding,
+  1 = out-of-vocabulary), fixed length, mask.
+- `train_word2vec`, `load_word_vectors`, `embedding_matrix`, `build_embedding`:
+  word vectors and the Keras `Embedding` they initialise.
+- `SentenceEncoder` (`Doc2VecEncoder`, `SIFEncoder`, `PrecomputedEncoder`):
+  one vector per caption, the stand-in for the paper's skip-thought vectors.
+"""
+
+from lstmgan_tf.text.sentence import (
+    Doc2VecEncoder,
+    PrecomputedEncoder,
+    SentenceEncoder,
+    SentenceVectorTable,
+    SIFEncoder,
+    caption_pair_similarities,
+)
+from lstmgan_tf.text.vocabulary import (
+    OOV_ID,
+    OOV_TOKEN,
+    PADDING_ID,
+    PADDING_TOKEN,
+    CaptionVectorizer,
+    build_vocabulary,
+    flatten_captions,
+    normalize_caption,
+    standardize_caption,
+    tokenize,
+)
+from lstmgan_tf.text.word_vectors import (
+    build_embedding,
+    download_word_vectors,
+    embedding_matrix,
+    load_word_vectors,
+    missing_words,
+    neighbour_precision,
+    sample_corpus,
+    train_word2vec,
+)
+
+__all__ = [
+    "OOV_ID",
+    "OOV_TOKEN",
+    "PADDING_ID",
+    "PADDING_TOKEN",
+    "CaptionVectorizer",
+    "Doc2VecEncoder",
+    "PrecomputedEncoder",
+    "SIFEncoder",
+    "SentenceEncoder",
+    "SentenceVectorTable",
+    "build_embedding",
+    "build_vocabulary",
+    "caption_pair_similarities",
+    "download_word_vectors",
+    "embedding_matrix",
+    "flatten_captions",
+    "load_word_vectors",
+    "missing_words",
+    "neighbour_precision",
+    "normalize_caption",
+    "sample_corpus",
+    "standardize_caption",
+    "tokenize",
+    "train_word2vec",
+]

@@ -1,0 +1,283 @@
+"""Keras callbacks for GAN training: sample grids, a GIF, checkpoints, NaN stop, logs.
+
+Each works with any model of the kit and with plain ``model.fit``:
+
+- `SampleGrid`: draws ``sample_fn(model)`` after every epoch into
+  ``epoch_001.png``, ``epoch_002.png``, ... (fixed inputs, so the grids show
+  the *same* samples improving).
+- `GifOnTrainEnd`: joins those grids into an animated GIF when training ends.
+- `StepCheckpoint`: saves a `tf.train.CheckpointManager` every N steps and at
+  every epoch end, counting the global step across resumed runs, and never
+  saves non-finite weights.
+- `StopOnNaN`: stops training with a clear message when a loss turns NaN or
+  infinite; the last checkpoint (saved before it) stays the one to resume from.
+- `EpochCSVLogger`: appends one row per epoch to ``history.csv``, so curves of
+  a resumed run cover every epoch.
+- `TensorBoardLogger`: scalars every epoch and the sample grid as an image.
+  It writes the event files with TensorFlow alone (no `tensorboard` package
+  needed to write them; ``tensorboard --logdir OUT/logs`` reads them).
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import math
+import os
+
+import keras
+import numpy as np
+
+
+def _finite_logs(logs) -> tuple[bool, str]:
+    for key, value in (logs or {}).items():
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        if not math.isfinite(number):
+            return False, f"{key}={number}"
+    return True, ""
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Saves a grid of samples from fixed inputs after every epoch.
+
+    Args:
+        sample_fn: ``sample_fn(model) -> (images, captions)``; images are
+            ``(N, H, W, 3)`` in [-1, 1], captions a list of ``N`` strings or
+            `None`.
+        folder: where ``epoch_NNN.png`` files go.
+        title: figure title; ``{epoch}`` is replaced by the epoch number.
+        columns: images per row.
+    """
+
+    def __init__(self, sample_fn, folder, title="epoch {epoch}", columns=None):
+        super().__init__()
+        self.sample_fn = sample_fn
+        self.folder = os.fspath(folder)
+        self.title = title
+        self.columns = columns
+        self.last_path = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        from lstmgan_tf import viz
+
+        images, captions = self.sample_fn(self.model)
+        images = np.asarray(images)
+        if not np.all(np.isfinite(images)):
+            print(f"SampleGrid: epoch {epoch + 1} produced non-finite images; no grid saved.")
+            return
+        figure = viz.image_grid(
+            images, captions=captions, columns=self.columns, title=self.title.format(epoch=epoch + 1)
+        )
+        self.last_path = viz.save_figure(figure, os.path.join(self.folder, f"epoch_{epoch + 1:03d}.png"))
+
+
+class GifOnTrainEnd(keras.callbacks.Callback):
+    """Joins every ``epoch_*.png`` of a folder (earlier runs included) into a GIF.
+
+    Args:
+        folder: the folder `SampleGrid` writes to.
+        path: the GIF to write.
+        seconds_per_frame: display time of each epoch's grid.
+    """
+
+    def __init__(self, folder, path, seconds_per_frame=0.5):
+        super().__init__()
+        self.folder = os.fspath(folder)
+        self.path = os.fspath(path)
+        self.seconds_per_frame = seconds_per_frame
+
+    def on_train_end(self, logs=None):
+        from lstmgan_tf import viz
+
+        frames = sorted(glob.glob(os.path.join(self.folder, "epoch_*.png")))
+        if frames:
+            viz.save_gif(frames, self.path, seconds_per_frame=self.seconds_per_frame)
+
+
+class StepCheckpoint(keras.callbacks.Callback):
+    """Saves a checkpoint every ``every_steps`` training steps and at each epoch end.
+
+    The checkpoint holds a step counter (a variable), so that a resumed run
+    knows the global step, hence the epoch and the position in the data.
+    `tf.train.CheckpointManager` writes each checkpoint under a new name and
+    then replaces its small ``checkpoint`` index file atomically, so a process
+    killed in the middle of a save leaves the previous checkpoint in force.
+
+    Args:
+        manager: a `tf.train.CheckpointManager` whose checkpoint tracks the
+            model and ``step``.
+        step: the int64 `tf.Variable` counting training steps.
+        every_steps: steps between two saves.
+    """
+
+    def __init__(self, manager, step, every_steps: int):
+        super().__init__()
+        if not isinstance(every_steps, int) or every_steps < 1:
+            raise ValueError(f"every_steps must be a positive integer, got {every_steps!r}.")
+        self.manager = manager
+        self.step = step
+        self.every_steps = every_steps
+        self.refused = False
+
+    def _weights_finite(self) -> bool:
+        return all(np.all(np.isfinite(np.asarray(v))) for v in self.model.trainable_variables)
+
+    def save(self, logs=None) -> str | None:
+        """Saves now unless the logs or the weights are not finite (then returns `None`)."""
+        finite, _ = _finite_logs(logs)
+        if not finite or not self._weights_finite():
+            self.refused = True
+            return None
+        return self.manager.save(checkpoint_number=int(self.step.numpy()))
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step.assign_add(1)
+        if int(self.step.numpy()) % self.every_steps == 0:
+            self.save(logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        latest = self.manager.latest_checkpoint
+        if latest is None or not latest.endswith(f"-{int(self.step.numpy())}"):
+            self.save(logs)
+
+
+class StopOnNaN(keras.callbacks.Callback):
+    """Stops training as soon as a logged value is NaN or infinite.
+
+    Unlike `keras.callbacks.TerminateOnNaN` it watches every value (both
+    losses of a GAN), says which one broke and at which step, and remembers
+    that it stopped (``stopped_at``), so the runner can say where the last
+    good checkpoint is.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.stopped_at = None
+        self.bad_value = None
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        finite, bad_value = _finite_logs(logs)
+        if not finite:
+            self.stopped_at = (self._epoch + 1, batch + 1)
+            self.bad_value = bad_value
+            print(
+                f"\nStopOnNaN: {bad_value} at epoch {self._epoch + 1}, step {batch + 1}; "
+                "training stopped. The last checkpoint holds the last finite weights."
+            )
+            self.model.stop_training = True
+
+
+class EpochCSVLogger(keras.callbacks.Callback):
+    """Appends ``epoch`` and every logged value to a CSV file at each epoch end.
+
+    The file survives resumed runs: rows are appended under the same header.
+    """
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = os.fspath(path)
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = {key: float(value) for key, value in (logs or {}).items()}
+        fields = ["epoch", *sorted(logs)]
+        new_file = not os.path.exists(self.path)
+        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
+        with open(self.path, "a", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields)
+            if new_file:
+                writer.writeheader()
+            writer.writerow({"epoch": epoch + 1, **logs})
+
+
+def read_history_csv(path) -> dict[str, list[float]]:
+    """Reads an `EpochCSVLogger` file into a ``History.history``-style dict.
+
+    When a run was resumed, an epoch may appear twice (once cut short); the
+    last row of each epoch wins.
+    """
+    rows = {}
+    with open(path, newline="") as handle:
+        for row in csv.DictReader(handle):
+            epoch = int(row.pop("epoch"))
+            rows[epoch] = {key: float(value) for key, value in row.items() if value != ""}
+    history: dict[str, list[float]] = {}
+    for epoch in sorted(rows):
+        for key, value in rows[epoch].items():
+            history.setdefault(key, []).append(value)
+    return history
+
+
+class TensorBoardLogger(keras.callbacks.Callback):
+    """Writes epoch scalars and the sample grid to TensorBoard event files.
+
+    Args:
+        log_dir: the TensorBoard log folder.
+        sample_fn: optional ``sample_fn(model) -> (images, captions)``; its
+            images are logged as one grid image per epoch.
+    """
+
+    def __init__(self, log_dir, sample_fn=None):
+        super().__init__()
+        self.log_dir = os.fspath(log_dir)
+        self.sample_fn = sample_fn
+        self._writer = None
+
+    def _write(self, values, step):
+        import tensorflow as tf
+        from tensorflow.core.framework import summary_pb2
+
+        if self._writer is None:
+            self._writer = tf.summary.create_file_writer(self.log_dir)
+        summary = summary_pb2.Summary(value=values)
+        with self._writer.as_default():
+            tf.summary.experimental.write_raw_pb(summary.SerializeToString(), step=step)
+        self._writer.flush()
+
+    def on_epoch_end(self, epoch, logs=None):
+        import tensorflow as tf
+        from tensorflow.core.framework import summary_pb2
+
+        from lstmgan_tf import viz
+
+        values = [
+            summary_pb2.Summary.Value(tag=f"epoch_{key}", simple_value=float(value))
+            for key, value in (logs or {}).items()
+        ]
+        if self.sample_fn is not None:
+            images = np.asarray(self.sample_fn(self.model)[0])
+            if np.all(np.isfinite(images)):
+                grid = _tile(viz.to_uint8(images))
+                values.append(
+                    summary_pb2.Summary.Value(
+                        tag="samples",
+                        image=summary_pb2.Summary.Image(
+                            height=grid.shape[0], width=grid.shape[1], colorspace=3,
+                            encoded_image_string=tf.io.encode_png(grid).numpy(),
+                        ),
+                    )
+                )
+        self._write(values, step=epoch + 1)
+
+    def on_train_end(self, logs=None):
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+def _tile(images: np.ndarray) -> np.ndarray:
+    """Tiles ``(N, H, W, 3)`` uint8 images into one roughly square image."""
+    count, height, width, channels = images.shape
+    columns = max(1, math.ceil(math.sqrt(count)))
+    rows = math.ceil(count / columns)
+    canvas = np.zeros((rows * height, columns * width, channels), dtype=np.uint8)
+    for index, image in enumerate(images):
+        row, column = divmod(index, columns)
+        canvas[row * height : (row + 1) * height, column * width : (column + 1) * width] = image
+    return canvas

@@ -1,0 +1,380 @@
+"""The training runner: one function trains any registered model, resumably.
+
+`train` builds the model of a registered builder inside a distribution
+strategy's scope, feeds it its examples in a seeded order, and runs
+``model.fit`` with the kit's callbacks. Everything a run produces lives in one
+folder:
+
+- ``config.json``: what was trained (compared on ``resume=True``);
+- ``checkpoints/``: the model, its optimizers and seed generators, and the
+  global step, every ``checkpoint_every`` steps and at every epoch end;
+- ``samples/epoch_NNN.png`` and ``samples.gif``: the sample grids;
+- ``history.csv``: one row per epoch; ``logs/``: TensorBoard events;
+- ``model.weights.h5``: the final weights.
+
+A run killed at any moment (even with SIGKILL) continues with
+``resume=True`` from its last checkpoint: same global step, same epoch, same
+position in the data (the order of the examples is a function of the seed and
+the runner skips the batches already seen), same optimizer moments and noise.
+
+Example (a notebook cell):
+
+>>> from lstmgan_tf import training
+>>> result = training.train("dcgan", "synthetic_faces", epochs=5)
+>>> viz.history_plot(result.history)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import tempfile
+
+from lstmgan_tf import config as _config
+from lstmgan_tf.training import callbacks as _callbacks
+from lstmgan_tf.training import distribute, registry
+
+CONFIG_FILE = "config.json"
+# Keys of config.json that may change when a run is resumed.
+_RESUMABLE_CHANGES = ("epochs", "jit_compile", "strategy", "checkpoint_every")
+
+
+@dataclasses.dataclass
+class TrainResult:
+    """What `train` returns.
+
+    Attributes:
+        model: the trained model.
+        history: metric name -> one value per epoch, over the whole run
+            (epochs trained before a resume included).
+        out_dir: the run folder.
+        job: the `TrainingJob` the builder made (its ``sample_fn`` draws the
+            run's sample grid).
+        initial_step: the global step training started from (0, or the
+            checkpoint's step when resumed).
+        final_step: the global step training ended at.
+        steps_per_epoch: training steps in one epoch.
+        stopped_on_nan: whether `StopOnNaN` ended the run.
+    """
+
+    model: object
+    history: dict
+    out_dir: str
+    job: registry.TrainingJob
+    initial_step: int
+    final_step: int
+    steps_per_epoch: int
+    stopped_on_nan: bool = False
+
+
+def _count_examples(examples) -> int:
+    import tensorflow as tf
+
+    count = int(examples.cardinality())
+    if count == tf.data.INFINITE_CARDINALITY:
+        raise ValueError("the training examples must be a finite dataset; got an infinite one.")
+    if count < 0:  # Unknown: count once.
+        count = int(examples.reduce(0, lambda total, _: total + 1))
+    return count
+
+
+def check_image_size(examples, image_size: int, dataset_name: str) -> None:
+    """Checks that a dataset's images are ``image_size`` pixels square, RGB.
+
+    Args:
+        examples: an unbatched `tf.data.Dataset` of images or of dicts with
+            an ``"image"`` entry.
+        image_size: the size the model expects.
+        dataset_name: named in the error message.
+
+    Raises:
+        ValueError: naming the dataset and both shapes.
+    """
+    spec = examples.element_spec
+    if isinstance(spec, dict):
+        spec = spec.get("image")
+    shape = tuple(spec.shape) if spec is not None else None
+    if shape != (image_size, image_size, 3):
+        raise ValueError(
+            f"dataset {dataset_name!r} yields images of shape {shape}, but the model "
+            f"expects ({image_size}, {image_size}, 3); pass the matching image size."
+        )
+
+
+def _training_batches(examples, count, batch_size, seed, start_step):
+    """Shuffled, batched, repeated examples from global step ``start_step`` on.
+
+    The order of every epoch is fixed by ``seed``: a run resumed at step s sees
+    exactly the batches an uninterrupted run sees from step s.
+    """
+    import tensorflow as tf
+
+    batches = (
+        examples.shuffle(min(count, 10_000), seed=seed, reshuffle_each_iteration=True)
+        .batch(batch_size, drop_remainder=True)
+        .repeat()
+    )
+    if start_step:
+        batches = batches.skip(start_step)
+    return batches.prefetch(tf.data.AUTOTUNE)
+
+
+def _read_config(out_dir):
+    path = os.path.join(out_dir, CONFIG_FILE)
+    if not os.path.exists(path):
+        return None
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def _compare_configs(saved: dict, current: dict, out_dir: str, all_keys: bool = True) -> None:
+    differences = []
+    keys = set(saved) | set(current) if all_keys else set(current)
+    for key in sorted(keys):
+        if key in _RESUMABLE_CHANGES:
+            continue
+        if saved.get(key) != current.get(key):
+            differences.append(f"{key}: saved {saved.get(key)!r}, now {current.get(key)!r}")
+    if differences:
+        raise ValueError(
+            f"cannot resume {out_dir!r}: it holds a different run ("
+            + "; ".join(differences)
+            + "). Resume with the same settings or choose another --out folder."
+        )
+
+
+def _json_roundtrip(value):
+    return json.loads(json.dumps(value))
+
+
+def _seed_states(model):
+    return [v for v in model.variables if v.path.endswith("seed_generator_state")]
+
+
+def train(
+    model_name: str,
+    dataset: str,
+    out_dir: str | os.PathLike | None = None,
+    profile=None,
+    strategy="auto",
+    resume: bool = False,
+    epochs: int | None = None,
+    options: registry.TrainOptions | None = None,
+    verbose="auto",
+    checkpoint_every: int | None = None,
+    callbacks=(),
+) -> TrainResult:
+    """Trains a registered model on a dataset, writing a resumable run folder.
+
+    Args:
+        model_name: a registered model (`registry.model_names()`), e.g. ``"dcgan"``.
+        dataset: a dataset name of `lstmgan_tf.data` (the builder loads it).
+        out_dir: the run folder; default ``outputs/runs/<model>_<dataset>``.
+        profile: profile name or `Profile` (default: ``$LSTMGAN_PROFILE``).
+        strategy: a strategy name for `distribute.get_strategy` or a
+            `tf.distribute.Strategy`.
+        resume: continue the run in ``out_dir`` from its last checkpoint.
+        epochs: total epochs of the run (default: the profile's); a resumed
+            run may be given more epochs than it started with.
+        options: `registry.TrainOptions` (seed, batch size, mixed precision, XLA, ...).
+        verbose: ``model.fit``'s verbosity (``"auto"``, 0, 1 = progress bar, 2).
+        checkpoint_every: steps between checkpoints (default: the profile's).
+        callbacks: extra Keras callbacks.
+
+    Returns:
+        A `TrainResult`.
+
+    Raises:
+        ValueError: unknown model or dataset, bad sizes, a folder that already
+            holds a run (without ``resume``), nothing to resume, or a resume
+            with different settings. All before the first training step.
+    """
+    import keras
+    import tensorflow as tf
+
+    profile = _config.get_profile(profile)
+    options = options or registry.TrainOptions()
+    builder = registry.get_builder(model_name)
+    epochs = profile.epochs if epochs is None else epochs
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}.")
+    checkpoint_every = checkpoint_every or profile.checkpoint_every_steps
+    out_dir = os.path.abspath(
+        os.fspath(out_dir) if out_dir is not None else _config.outputs_dir("runs", f"{model_name}_{dataset}")
+    )
+    checkpoint_dir = os.path.join(out_dir, "checkpoints")
+    saved_config = _read_config(out_dir)
+    has_checkpoint = tf.train.latest_checkpoint(checkpoint_dir) is not None
+    if resume and (saved_config is None or not has_checkpoint):
+        raise ValueError(f"cannot resume {out_dir!r}: it holds no run with a checkpoint.")
+    if not resume and (saved_config is not None or has_checkpoint):
+        raise ValueError(
+            f"{out_dir!r} already holds a run; pass resume=True (--resume) to continue it "
+            "or choose another folder."
+        )
+
+    if isinstance(strategy, str):
+        strategy_name = strategy
+        strategy = distribute.get_strategy(strategy)
+    else:
+        strategy_name = type(strategy).__name__
+    replicas = strategy.num_replicas_in_sync
+    batch_size = options.batch_size or profile.batch_size
+    if batch_size % replicas:
+        raise ValueError(
+            f"batch size {batch_size} does not split evenly over {replicas} replicas; "
+            f"choose a multiple of {replicas}."
+        )
+    run_config = {
+        "model": model_name,
+        "dataset": dataset,
+        "profile": profile.name,
+        "batch_size": batch_size,
+        "seed": options.seed,
+        "image_size": options.image_size or profile.image_size,
+        "dataset_size": options.dataset_size,
+        "mixed_precision": options.mixed_precision,
+        "extra": dict(options.extra),
+        "epochs": epochs,
+        "jit_compile": options.jit_compile,
+        "strategy": strategy_name,
+        "checkpoint_every": checkpoint_every,
+    }
+    if resume:
+        # The settings are compared before anything is built, the model's own
+        # configuration once the builder has made it.
+        _compare_configs(saved_config, run_config, out_dir, all_keys=False)
+
+    keras.utils.set_random_seed(options.seed)
+    distribute.set_precision(options.mixed_precision)
+    with strategy.scope():
+        job = builder(profile, dataset, options)
+        model = job.model
+        if hasattr(model, "build_optimizers"):
+            model.build_optimizers()
+    count = _count_examples(job.examples)
+    if count < batch_size:
+        raise ValueError(
+            f"dataset {dataset!r} has {count} examples, fewer than one batch of {batch_size}."
+        )
+    steps_per_epoch = count // batch_size
+    run_config["steps_per_epoch"] = steps_per_epoch
+    run_config["model_config"] = _json_roundtrip(job.config)
+    if resume:
+        _compare_configs(saved_config, run_config, out_dir)
+
+    chief = distribute.is_chief(strategy)
+    # Every worker saves (the variables are read collectively); only the
+    # chief's copy is kept.
+    save_dir = checkpoint_dir if chief else tempfile.mkdtemp(prefix="lstmgan_worker_")
+    step = tf.Variable(0, dtype=tf.int64, trainable=False, name="global_step")
+    checkpoint = tf.train.Checkpoint(model=model, step=step, seed_states=_seed_states(model))
+    manager = tf.train.CheckpointManager(checkpoint, save_dir, max_to_keep=3)
+    if resume:
+        checkpoint.restore(tf.train.latest_checkpoint(checkpoint_dir)).assert_existing_objects_matched()
+    initial_step = int(step.numpy())
+    if chief:
+        os.makedirs(out_dir, exist_ok=True)
+        with open(os.path.join(out_dir, CONFIG_FILE), "w") as handle:
+            json.dump(run_config, handle, indent=2)
+        if job.write_files is not None:
+            job.write_files(out_dir)
+
+    samples_dir = os.path.join(out_dir, "samples")
+    nan_stop = _callbacks.StopOnNaN()
+    checkpointer = _callbacks.StepCheckpoint(manager, step, checkpoint_every)
+    run_callbacks = [nan_stop, checkpointer, *callbacks]
+    if chief:
+        run_callbacks += [
+            _callbacks.SampleGrid(job.sample_fn, samples_dir, columns=job.sample_columns),
+            _callbacks.EpochCSVLogger(os.path.join(out_dir, "history.csv")),
+            _callbacks.TensorBoardLogger(os.path.join(out_dir, "logs"), job.sample_fn),
+            _callbacks.GifOnTrainEnd(samples_dir, os.path.join(out_dir, "samples.gif")),
+        ]
+    if verbose:
+        print(
+            f"Training {model_name} on {dataset} ({count} examples, batch {batch_size}, "
+            f"{steps_per_epoch} steps/epoch) with {distribute.describe(strategy)}; "
+            f"run folder {out_dir}" + (f"; resuming at step {initial_step}" if resume else "")
+        )
+
+    # A run resumed in the middle of an epoch first finishes that epoch, then
+    # trains the remaining ones; each part starts its data where the run was.
+    first_epoch, step_in_epoch = divmod(initial_step, steps_per_epoch)
+    parts = []
+    if step_in_epoch and first_epoch < epochs:
+        parts.append((first_epoch, first_epoch + 1, steps_per_epoch - step_in_epoch))
+        first_epoch += 1
+    if first_epoch < epochs:
+        parts.append((first_epoch, epochs, steps_per_epoch))
+    try:
+        for initial_epoch, end_epoch, steps in parts:
+            batches = _training_batches(
+                job.examples, count, batch_size, options.seed, int(step.numpy())
+            )
+            model.fit(
+                batches, epochs=end_epoch, initial_epoch=initial_epoch,
+                steps_per_epoch=steps, callbacks=run_callbacks, verbose=verbose, shuffle=False,
+            )
+            if nan_stop.stopped_at:
+                break
+    finally:
+        if not chief:
+            shutil.rmtree(save_dir, ignore_errors=True)
+
+    if nan_stop.stopped_at and manager.latest_checkpoint:
+        checkpoint.restore(manager.latest_checkpoint)
+        print(f"Restored the last good checkpoint: {manager.latest_checkpoint}")
+    if chief and not nan_stop.stopped_at:
+        model.save_weights(os.path.join(out_dir, "model.weights.h5"))
+    history_path = os.path.join(out_dir, "history.csv")
+    history = _callbacks.read_history_csv(history_path) if os.path.exists(history_path) else {}
+    return TrainResult(
+        model=model, history=history, out_dir=out_dir, job=job, initial_step=initial_step,
+        final_step=int(step.numpy()), steps_per_epoch=steps_per_epoch,
+        stopped_on_nan=bool(nan_stop.stopped_at),
+    )
+
+
+def load_trained(out_dir, checkpoint: str | None = None):
+    """Rebuilds the model of a run folder and restores its latest checkpoint.
+
+    Args:
+        out_dir: a run folder written by `train`.
+        checkpoint: a specific checkpoint prefix (default: the latest).
+
+    Returns:
+        The model with the checkpoint's weights, ready to generate.
+
+    Raises:
+        FileNotFoundError: if the folder has no ``config.json`` or no checkpoint.
+    """
+    import keras
+    import tensorflow as tf
+
+    out_dir = os.fspath(out_dir)
+    saved = _read_config(out_dir)
+    if saved is None:
+        raise FileNotFoundError(f"{out_dir!r} holds no run ({CONFIG_FILE} is missing).")
+    checkpoint = checkpoint or tf.train.latest_checkpoint(os.path.join(out_dir, "checkpoints"))
+    if checkpoint is None:
+        raise FileNotFoundError(f"{out_dir!r} holds no checkpoint.")
+    options = registry.TrainOptions(
+        seed=saved["seed"], batch_size=saved["batch_size"], image_size=saved["image_size"],
+        dataset_size=saved["dataset_size"], mixed_precision=saved["mixed_precision"],
+        extra=saved["extra"],
+    )
+    keras.utils.set_random_seed(options.seed)
+    distribute.set_precision(options.mixed_precision)
+    job = registry.get_builder(saved["model"])(
+        _config.get_profile(saved["profile"]), saved["dataset"], options
+    )
+    model = job.model
+    if hasattr(model, "build_optimizers"):
+        model.build_optimizers()
+    step = tf.Variable(0, dtype=tf.int64, trainable=False, name="global_step")
+    restored = tf.train.Checkpoint(model=model, step=step, seed_states=_seed_states(model))
+    restored.restore(checkpoint).assert_existing_objects_matched()
+    return model

@@ -1,0 +1,73 @@
+"""DCGAN building blocks: shapes at every supported size, the condition hook, errors."""
+
+import keras
+import numpy as np
+import pytest
+
+from lstmgan_tf.layers import dcgan
+
+
+@pytest.mark.parametrize("image_size", [32, 64, 128])
+def test_generator_and_discriminator_shapes(image_size):
+    generator = dcgan.build_generator(input_dim=10, image_size=image_size, width=4)
+    discriminator = dcgan.build_discriminator(image_size=image_size, width=4)
+    images = generator(np.random.default_rng(0).standard_normal((2, 10)).astype("float32"))
+    assert tuple(images.shape) == (2, image_size, image_size, 3)
+    assert float(keras.ops.max(keras.ops.abs(images))) <= 1.0  # tanh output
+    assert tuple(discriminator(images).shape) == (2, 1)
+
+
+def test_widths_double_towards_the_4x4_map():
+    generator = dcgan.build_generator(input_dim=8, image_size=64, width=4)
+    discriminator = dcgan.build_discriminator(image_size=64, width=4)
+    # ngf: 4x4 map has 8*ngf channels, then 4, 2, 1 times ngf before RGB.
+    assert generator.get_layer("to_4x4").output.shape[-1] == 32
+    assert [generator.get_layer(f"up_{s}").output.shape[-1] for s in (8, 16, 32, 64)] == [16, 8, 4, 3]
+    assert [discriminator.get_layer(f"down_{s}").output.shape[-1] for s in (32, 16, 8, 4)] == [4, 8, 16, 32]
+
+
+def test_conditioned_discriminator_joins_the_condition_at_4x4():
+    discriminator = dcgan.build_discriminator(
+        image_size=32, width=4, condition_dim=6, condition_projection_dim=5
+    )
+    joined = discriminator.get_layer("condition_4x4")
+    assert tuple(joined.output.shape) == (None, 4, 4, 16 + 5)
+    images = np.zeros((3, 32, 32, 3), "float32")
+    conditions = np.random.default_rng(1).standard_normal((3, 6)).astype("float32")
+    logits = discriminator([images, conditions])
+    assert tuple(logits.shape) == (3, 1)
+    # The same image under different conditions gets different scores.
+    assert np.ptp(np.asarray(logits)) > 0
+
+
+def test_spatial_condition_tiles_the_projection_and_round_trips_its_config():
+    layer = dcgan.SpatialCondition(projection_dim=3, name="join")
+    features = np.zeros((2, 4, 4, 5), "float32")
+    condition = np.ones((2, 7), "float32")
+    output = np.asarray(layer([features, condition]))
+    assert output.shape == (2, 4, 4, 8)
+    # Every spatial position carries the same projected condition.
+    np.testing.assert_allclose(output[:, 1:, 1:, 5:], np.broadcast_to(output[:, :1, :1, 5:], (2, 3, 3, 3)))
+    clone = dcgan.SpatialCondition.from_config(layer.get_config())
+    assert clone.projection_dim == 3 and clone.name == "join"
+
+
+def test_batch_norm_is_synchronized_across_replicas():
+    generator = dcgan.build_generator(input_dim=8, image_size=32, width=4)
+    norms = [layer for layer in generator.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    assert norms and all(layer.synchronized for layer in norms)
+
+
+@pytest.mark.parametrize(
+    "build, message",
+    [
+        (lambda: dcgan.build_generator(input_dim=8, image_size=48, width=4), "image_size=48"),
+        (lambda: dcgan.build_discriminator(image_size=100, width=4), "image_size=100"),
+        (lambda: dcgan.build_generator(input_dim=0, image_size=32, width=4), "input_dim"),
+        (lambda: dcgan.build_discriminator(image_size=32, width=-1), "width"),
+        (lambda: dcgan.build_discriminator(image_size=32, width=4, condition_dim=0), "condition_dim"),
+    ],
+)
+def test_bad_arguments_name_the_input(build, message):
+    with pytest.raises(ValueError, match=message):
+        build()

@@ -1,0 +1,172 @@
+"""The GAN model: losses, a custom train_step that behaves like a GAN, seeds, precision."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from lstmgan_tf import models
+from lstmgan_tf.models import gan as gan_module
+
+
+def _images(count=16, seed=0):
+    # Smooth blobs, so that "real" differs from what an untrained G makes.
+    rng = np.random.default_rng(seed)
+    grid = np.linspace(-1, 1, 32)
+    y, x = np.meshgrid(grid, grid, indexing="ij")
+    centres = rng.uniform(-0.5, 0.5, (count, 2))
+    blobs = np.exp(-((x - centres[:, :1, None]) ** 2 + (y - centres[:, 1:, None]) ** 2) * 6)
+    return np.repeat(blobs[..., None] * 2 - 1, 3, axis=-1).astype("float32")
+
+
+def _compiled(seed=1, d_learning_rate=2e-3, g_learning_rate=2e-3, **kwargs):
+    keras.utils.set_random_seed(seed)
+    gan = models.build_dcgan("smoke", seed=seed, **kwargs)
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(d_learning_rate, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(g_learning_rate, beta_1=0.5),
+    )
+    return gan
+
+
+def _bce(logits, label):
+    probabilities = 1 / (1 + np.exp(-logits))
+    return -(label * np.log(probabilities) + (1 - label) * np.log(1 - probabilities))
+
+
+def test_losses_match_the_textbook_formulas():
+    real_logits = np.array([[2.0], [-1.0], [0.5]], "float32")
+    fake_logits = np.array([[-3.0], [0.2], [1.0]], "float32")
+    expected_d = np.mean(_bce(real_logits, 1) + _bce(fake_logits, 0))
+    expected_g = np.mean(_bce(fake_logits, 1))
+    np.testing.assert_allclose(models.discriminator_loss(real_logits, fake_logits, 3), expected_d, rtol=1e-5)
+    np.testing.assert_allclose(models.generator_loss(fake_logits, 3), expected_g, rtol=1e-5)
+    # On one of two replicas, the loss is this replica's share of the global mean.
+    np.testing.assert_allclose(models.generator_loss(fake_logits, 6), expected_g / 2, rtol=1e-5)
+    smoothed = np.mean(_bce(real_logits, 0.9) + _bce(fake_logits, 0))
+    np.testing.assert_allclose(
+        models.discriminator_loss(real_logits, fake_logits, 3, label_smoothing=0.1), smoothed, rtol=1e-5
+    )
+    assert float(models.accuracy(real_logits, real=True)) == pytest.approx(2 / 3)
+    assert float(models.accuracy(fake_logits, real=False)) == pytest.approx(1 / 3)
+
+
+def test_train_step_reports_the_trackers_by_name():
+    gan = _compiled()
+    logs = gan.train_step(tf.constant(_images()))
+    assert sorted(logs) == ["d_fake_accuracy", "d_loss", "d_real_accuracy", "g_loss"]
+    assert [metric.name for metric in gan.metrics] == ["d_loss", "g_loss", "d_real_accuracy", "d_fake_accuracy"]
+    # Two discriminator updates per generator update (the paper's setting).
+    assert int(gan.d_optimizer.iterations) == 2 and int(gan.g_optimizer.iterations) == 1
+
+
+def test_discriminator_loss_falls_while_the_generator_is_frozen():
+    gan = _compiled(g_learning_rate=0.0)
+    images = tf.constant(_images())
+    generator_before = [v.numpy() for v in gan.generator.trainable_variables]
+    losses = [float(gan.train_step(images)["d_loss"]) for _ in range(8)]
+    gan.reset_metrics()
+    last = float(gan.train_step(images)["d_loss"])
+    assert last < 0.5 * losses[0], (losses, last)
+    for before, after in zip(generator_before, gan.generator.trainable_variables):
+        np.testing.assert_array_equal(before, after.numpy())
+
+
+def test_generator_loss_falls_while_the_discriminator_is_frozen():
+    gan = _compiled(d_learning_rate=0.0)
+    images = tf.constant(_images())
+    first = float(gan.train_step(images)["g_loss"])
+    for _ in range(6):
+        gan.train_step(images)
+    gan.reset_metrics()
+    last = float(gan.train_step(images)["g_loss"])
+    assert last < first, (first, last)
+
+
+def test_a_fixed_seed_reproduces_the_losses():
+    images = _images(32)
+
+    def run(seed):
+        gan = _compiled(seed=seed)
+        return gan.fit(images, batch_size=16, epochs=2, shuffle=False, verbose=0).history
+
+    first, second, other = run(5), run(5), run(6)
+    for key in first:
+        np.testing.assert_allclose(first[key], second[key], rtol=1e-6)
+    assert not np.allclose(first["g_loss"], other["g_loss"])
+
+
+def test_generate_is_deterministic_and_images_are_in_range():
+    gan = _compiled()
+    noise = np.random.default_rng(0).standard_normal((4, gan.latent_dim)).astype("float32")
+    images = np.asarray(gan.generate(noise))
+    assert images.shape == (4, 32, 32, 3) and np.abs(images).max() <= 1.0
+    np.testing.assert_array_equal(images, np.asarray(gan(noise)))
+
+
+def test_dict_batches_are_accepted():
+    gan = _compiled()
+    logs = gan.train_step({"image": tf.constant(_images()), "image_index": tf.range(16)})
+    assert np.isfinite(float(logs["d_loss"]))
+
+
+def test_mixed_precision_wraps_the_optimizers_and_trains():
+    try:
+        keras.mixed_precision.set_global_policy("mixed_float16")
+        gan = _compiled()
+        assert isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
+        assert isinstance(gan.g_optimizer, keras.optimizers.LossScaleOptimizer)
+        logs = gan.train_step(tf.constant(_images()))
+        assert all(np.isfinite(float(value)) for value in logs.values())
+        assert gan.generator.get_layer("up_8").compute_dtype == "float16"
+        assert gan.generate(np.zeros((1, gan.latent_dim), "float32")).dtype == "float32"
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+def test_xla_compiled_fit_gives_the_same_losses():
+    images = _images(16)
+    eager = _compiled(seed=2)
+    xla = _compiled(seed=2)
+    xla.compile(
+        d_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
+        jit_compile=True,
+    )
+    first = eager.fit(images, batch_size=16, epochs=1, verbose=0).history
+    second = xla.fit(images, batch_size=16, epochs=1, verbose=0).history
+    for key in first:
+        np.testing.assert_allclose(first[key], second[key], rtol=1e-3, atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"discriminator_steps": 0}, "discriminator_steps"),
+        ({"generator_steps": 1.5}, "generator_steps"),
+        ({"latent_dim": -3}, "latent_dim"),
+    ],
+)
+def test_bad_model_arguments_name_the_input(kwargs, message):
+    generator = models.build_dcgan("smoke").generator
+    discriminator = models.build_dcgan("smoke").discriminator
+    arguments = {"latent_dim": 32, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        models.GAN(generator, discriminator, **arguments)
+
+
+def test_bad_label_smoothing_is_refused():
+    gan = models.build_dcgan("smoke")
+    with pytest.raises(ValueError, match="label_smoothing"):
+        gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), label_smoothing=1.5)
+
+
+def test_unknown_dcgan_setting_is_refused():
+    with pytest.raises(ValueError, match="unknown setting 'widht'"):
+        gan_module.parse_settings({"widht": "3"}, gan_module.DCGAN_SETTINGS, "dcgan")
+    with pytest.raises(ValueError, match="latent_dim='ten'.*int"):
+        gan_module.parse_settings({"latent_dim": "ten"}, gan_module.DCGAN_SETTINGS, "dcgan")
+    settings, source = gan_module.parse_settings(
+        {"latent_dim": "7", "data.path": "/x"}, gan_module.DCGAN_SETTINGS, "dcgan"
+    )
+    assert settings == {"latent_dim": 7} and source == {"path": "/x"}
