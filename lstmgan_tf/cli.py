@@ -18,6 +18,8 @@ COMMAND_MODULES = (
     "lstmgan_tf.notebook_tools",
     "lstmgan_tf.training.commands",
     "lstmgan_tf.experiments.commands",
+    "lstmgan_tf.generate",
+    "lstmgan_tf.benchmarks",
 )
 
 

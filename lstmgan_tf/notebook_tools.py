@@ -178,6 +178,8 @@ def prepare_for_nbval(notebooks: list[str], expected_path: str, out_dir: str) ->
                     f"{expected_path}; run `python -m lstmgan_tf notebooks record`."
                 )
             cell.outputs = [nbformat.from_dict(o) for o in recorded[cell.id]]
+            # nbval compares only cells that look run; an unrun cell with outputs is an error.
+            cell.execution_count = 1
         out_path = os.path.join(out_dir, name)
         nbformat.write(notebook, out_path)
         written.append(out_path)

@@ -151,6 +151,37 @@ def history_plot(history: dict, keys: Sequence[str] | None = None, title: str | 
     return figure
 
 
+def attribute_histograms(attributes: dict, attribute_values: dict, columns: int = 4, title: str | None = None):
+    """Draws one bar chart per attribute: how many images have each value.
+
+    Args:
+        attributes: attribute name -> integer labels (one per image).
+        attribute_values: attribute name -> the names of its values.
+        columns: charts per row.
+        title: optional figure title.
+
+    Returns:
+        The matplotlib `Figure`.
+    """
+    names = list(attributes)
+    rows = max(1, math.ceil(len(names) / columns))
+    figure, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.4 * rows), squeeze=False)
+    for axis in axes.flat[len(names):]:
+        axis.axis("off")
+    for axis, name in zip(axes.flat, names):
+        values = attribute_values[name]
+        counts = np.bincount(np.asarray(attributes[name]), minlength=len(values))
+        axis.bar(range(len(values)), counts, color="#4c72b0")
+        axis.set_xticks(range(len(values)))
+        axis.set_xticklabels(values, rotation=45, ha="right", fontsize=7)
+        axis.set_title(name.replace("_", " "), fontsize=9)
+        axis.tick_params(axis="y", labelsize=7)
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
 def save_figure(figure, path: str | os.PathLike, dpi: int = 110) -> str:
     """Writes a figure to ``path`` (creating its folder), closes it, returns the path."""
     path = os.fspath(path)
@@ -178,3 +209,135 @@ def save_gif(frame_paths: Sequence[str], path: str | os.PathLike, seconds_per_fr
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     iio.imwrite(path, np.stack(padded), duration=int(seconds_per_frame * 1000), loop=0)
     return path
+
+
+def word_map(points, words: Sequence[str], kinds: Sequence[str], title: str | None = None):
+    """Scatters words in 2-D (e.g. a PCA of word vectors), coloured by kind.
+
+    Args:
+        points: array ``(N, 2)``.
+        words: the ``N`` words, written next to their points.
+        kinds: a kind per word (``"colour"``, ``"shape"``, ...); one colour
+            and one legend entry per kind.
+        title: optional title.
+
+    Returns:
+        The matplotlib `Figure`.
+    """
+    points = np.asarray(points, dtype=float)
+    if points.ndim != 2 or points.shape[1] != 2 or not len(points) == len(words) == len(kinds):
+        raise ValueError(
+            f"word_map needs points of shape (N, 2) and N words and kinds, got {points.shape}, "
+            f"{len(words)} words and {len(kinds)} kinds."
+        )
+    figure, axis = plt.subplots(figsize=(7, 5.5))
+    palette = plt.get_cmap("tab10")
+    for index, kind in enumerate(dict.fromkeys(kinds)):
+        chosen = [i for i, k in enumerate(kinds) if k == kind]
+        axis.scatter(points[chosen, 0], points[chosen, 1], s=28, color=palette(index % 10), label=kind)
+        for i in chosen:
+            axis.annotate(words[i], points[i], fontsize=8, xytext=(3, 2), textcoords="offset points",
+                          color=palette(index % 10))
+    axis.legend(fontsize=8)
+    axis.set_xticks([])
+    axis.set_yticks([])
+    if title:
+        axis.set_title(title)
+    figure.tight_layout()
+    return figure
+
+
+def similarity_histograms(groups: dict, title: str | None = None, bins: int = 40):
+    """Histograms of similarities, one panel per method, several groups per panel.
+
+    Args:
+        groups: ``{panel title: {label: 1-D array of similarities}}``, e.g.
+            ``{"SIF": {"same image": same, "different images": different}}``.
+        title: optional figure title.
+        bins: histogram bins.
+
+    Returns:
+        The matplotlib `Figure`.
+    """
+    figure, axes = plt.subplots(1, len(groups), figsize=(4.6 * len(groups), 3.2), squeeze=False)
+    for axis, (panel, series) in zip(axes[0], groups.items()):
+        for label, values in series.items():
+            values = np.asarray(values, dtype=float)
+            axis.hist(values, bins=bins, alpha=0.55, density=True,
+                      label=f"{label} (mean {values.mean():.2f})")
+        axis.set_title(panel)
+        axis.set_xlabel("cosine similarity")
+        axis.legend(fontsize=8)
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def table_figure(rows: Sequence[Sequence[str]], columns: Sequence[str], title: str | None = None,
+                 highlight=None):
+    """Draws a small table of text, e.g. nearest neighbours of some words.
+
+    Args:
+        rows: the cells, one list of strings per row.
+        columns: the column headers.
+        title: optional title.
+        highlight: optional function ``cell text -> bool``; cells for which it
+            is true get a light green background.
+
+    Returns:
+        The matplotlib `Figure`.
+    """
+    figure, axis = plt.subplots(figsize=(1.35 * len(columns) + 0.5, 0.32 * len(rows) + 0.7))
+    axis.axis("off")
+    cell_colours = [["#d8f0d8" if highlight and highlight(cell) else "white" for cell in row] for row in rows]
+    table = axis.table(cellText=[list(r) for r in rows], colLabels=list(columns),
+                       cellColours=cell_colours, loc="center", cellLoc="center")
+    table.auto_set_font_size(False)
+    table.set_fontsize(8.5)
+    table.auto_set_column_width(list(range(len(columns))))
+    table.scale(1, 1.25)
+    if title:
+        axis.set_title(title, fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+def gate_heatmaps(gates: dict, words: Sequence[str], units: int | None = 16, title: str | None = None):
+    """Draws LSTM gate activations as heatmaps, one panel per gate, words along x.
+
+    Args:
+        gates: gate name -> array ``(steps, units)`` for one sequence (e.g. one
+            row of `lstmgan_tf.layers.trace_gates`); gates in [0, 1] get a
+            [0, 1] colour scale, others (candidate, cell, hidden) [-1, 1].
+        words: the ``steps`` words (or tokens) read at each step.
+        units: how many units (rows) to draw; `None` for all.
+        title: optional figure title.
+
+    Returns:
+        The matplotlib `Figure`.
+    """
+    names = list(gates)
+    figure, axes = plt.subplots(
+        1, len(names), figsize=(0.34 * len(words) * len(names) + 1.5, 3.4), squeeze=False
+    )
+    for axis, name in zip(axes[0], names):
+        values = np.asarray(gates[name])
+        if values.ndim != 2 or values.shape[0] != len(words):
+            raise ValueError(f"gate {name!r} must have shape (steps={len(words)}, units), got {values.shape}.")
+        values = values[:, :units].T
+        is_gate = values.min() >= 0.0
+        image = axis.imshow(
+            values, aspect="auto", cmap="viridis" if is_gate else "RdBu_r",
+            vmin=0.0 if is_gate else -1.0, vmax=1.0, interpolation="nearest",
+        )
+        axis.set_title(name, fontsize=9)
+        axis.set_xticks(range(len(words)))
+        axis.set_xticklabels(words, rotation=90, fontsize=7)
+        axis.set_yticks([])
+        figure.colorbar(image, ax=axis, fraction=0.05, pad=0.02)
+    axes[0][0].set_ylabel("unit")
+    if title:
+        figure.suptitle(title, fontsize=10)
+    figure.tight_layout()
+    return figure

@@ -112,3 +112,45 @@ def test_cli_reports_bad_arguments_in_one_line(capsys):
     with pytest.raises(SystemExit):
         parser.parse_args(["experiment", "lstm-discriminator", "--seeds", "0"])
     assert "expected a positive integer" in capsys.readouterr().err
+
+
+def test_runner_writes_the_table_and_resumes_per_seed(tmp_path, capsys):
+    """A tiny smoke run through the CLI, then an interrupted seed picked up again."""
+    from lstmgan_tf import cli
+
+    out = tmp_path / "study"
+    argv = ["experiment", "lstm-discriminator", "--dataset", "abstract_art", "--seeds", "1",
+            "--profile", "smoke", "--out", str(out), "--quiet"]
+    assert cli.main(argv) == 0
+    with open(out / f"{study.TABLE_STEM}.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == list(study.TABLE_COLUMNS)
+    assert [(row["dataset"], row["discriminator"]) for row in rows] == [
+        ("abstract_art", name) for name in study.DISCRIMINATORS
+    ]
+    for row in rows:
+        assert 0.0 <= float(row["accuracy_mean"]) <= 100.0 and 0.0 <= float(row["roc_auc_mean"]) <= 1.0
+    assert "| abstract_art | LSTM detector |" in (out / f"{study.TABLE_STEM}.md").read_text()
+    import imageio.v3 as iio
+
+    assert iio.imread(out / study.CHART_FILE).ndim == 3
+
+    # Interrupt after the GAN: the seed's results are gone, its trained GAN is not.
+    seed_folder = out / "smoke" / "abstract_art" / "seed_0"
+    results_path = seed_folder / study.RESULTS_FILE
+    first = json.loads(results_path.read_text())
+    assert first["sets"].startswith("train: 96 real + 96 generated; test: 24 real + 24 generated")
+    gan_weights = seed_folder / "gan" / "model.weights.h5"
+    gan_written = gan_weights.stat().st_mtime_ns
+    results_path.unlink()
+    config = study.StudyConfig.from_profile("smoke", dataset="abstract_art")
+    gan, _, sets = study.prepare_seed(config, 0, str(out))
+    assert gan_weights.stat().st_mtime_ns == gan_written, "the cached GAN was trained again"
+    # Same GAN, same sets: the GAN discriminator's verdicts are the same as before.
+    metrics = study.evaluate_discriminator(gan.discriminator, sets.test_images, sets.test_labels)
+    assert metrics == pytest.approx(first["discriminators"]["gan_discriminator"]["metrics"])
+    # A finished seed is read back, not recomputed: a marker in its results survives.
+    results_path.write_text(json.dumps({**first, "seconds": 12345.0}))
+    assert cli.main(argv) == 0
+    assert json.loads(results_path.read_text())["seconds"] == 12345.0
+    assert "recorded compute 205 min 45 s" in capsys.readouterr().out

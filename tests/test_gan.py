@@ -64,7 +64,7 @@ def test_discriminator_loss_falls_while_the_generator_is_frozen():
     gan = _compiled(g_learning_rate=0.0)
     images = tf.constant(_images())
     generator_before = [v.numpy() for v in gan.generator.trainable_variables]
-    losses = [float(gan.train_step(images)["d_loss"]) for _ in range(8)]
+    losses = [float(gan.train_step(images)["d_loss"]) for _ in range(5)]
     gan.reset_metrics()
     last = float(gan.train_step(images)["d_loss"])
     assert last < 0.5 * losses[0], (losses, last)
@@ -76,7 +76,7 @@ def test_generator_loss_falls_while_the_discriminator_is_frozen():
     gan = _compiled(d_learning_rate=0.0)
     images = tf.constant(_images())
     first = float(gan.train_step(images)["g_loss"])
-    for _ in range(6):
+    for _ in range(4):
         gan.train_step(images)
     gan.reset_metrics()
     last = float(gan.train_step(images)["g_loss"])
@@ -84,16 +84,15 @@ def test_generator_loss_falls_while_the_discriminator_is_frozen():
 
 
 def test_a_fixed_seed_reproduces_the_losses():
-    images = _images(32)
+    images = tf.constant(_images())
 
     def run(seed):
         gan = _compiled(seed=seed)
-        return gan.fit(images, batch_size=16, epochs=2, shuffle=False, verbose=0).history
+        return [float(gan.train_step(images)["g_loss"]) for _ in range(2)]
 
     first, second, other = run(5), run(5), run(6)
-    for key in first:
-        np.testing.assert_allclose(first[key], second[key], rtol=1e-6)
-    assert not np.allclose(first["g_loss"], other["g_loss"])
+    np.testing.assert_allclose(first, second, rtol=1e-6)
+    assert not np.allclose(first, other)
 
 
 def test_generate_is_deterministic_and_images_are_in_range():
@@ -122,21 +121,6 @@ def test_mixed_precision_wraps_the_optimizers_and_trains():
         assert gan.generate(np.zeros((1, gan.latent_dim), "float32")).dtype == "float32"
     finally:
         keras.mixed_precision.set_global_policy("float32")
-
-
-def test_xla_compiled_fit_gives_the_same_losses():
-    images = _images(16)
-    eager = _compiled(seed=2)
-    xla = _compiled(seed=2)
-    xla.compile(
-        d_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
-        g_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
-        jit_compile=True,
-    )
-    first = eager.fit(images, batch_size=16, epochs=1, verbose=0).history
-    second = xla.fit(images, batch_size=16, epochs=1, verbose=0).history
-    for key in first:
-        np.testing.assert_allclose(first[key], second[key], rtol=1e-3, atol=1e-4)
 
 
 @pytest.mark.parametrize(

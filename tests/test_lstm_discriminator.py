@@ -37,10 +37,10 @@ def test_patches_come_in_raster_order():
     np.testing.assert_array_equal(sequence[1, 4], images[1, 8:16, 0:8].reshape(-1))
 
 
-@pytest.mark.parametrize("sequence", ["rows", "patches"])
-def test_layer_round_trip_build_fit_and_save(tmp_path, sequence):
+@pytest.mark.parametrize("sequence, cell", [("rows", "keras"), ("patches", "handwritten")])
+def test_layer_round_trip_build_fit_and_save(tmp_path, sequence, cell):
     """keras-hub's run_layer_test, in small: build, call, fit a step, save and load."""
-    model = ld.build_lstm_discriminator(image_size=32, units=8, sequence=sequence, patch_size=4)
+    model = ld.build_lstm_discriminator(image_size=32, units=8, sequence=sequence, patch_size=4, cell=cell)
     images = np.random.default_rng(0).uniform(-1, 1, (4, 32, 32, 3)).astype("float32")
     assert model.output_shape == (None, 1)
     model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(from_logits=True))
@@ -71,6 +71,21 @@ def test_logits_after_each_step_equal_logits_of_truncated_images():
     rows = model.get_layer("image_to_sequence")(images)[:, :10]
     truncated = model.get_layer("logit")(keras.layers.RNN(model.get_layer("lstm").cell)(rows))
     np.testing.assert_allclose(every_step[:, 9], keras.ops.convert_to_numpy(truncated)[:, 0], atol=1e-5)
+
+
+def test_handwritten_cell_computes_what_keras_lstm_computes():
+    from lstmgan_tf.layers import copy_lstm_weights
+
+    reference = ld.build_lstm_discriminator(image_size=32, units=8, cell="keras")
+    handwritten = ld.build_lstm_discriminator(image_size=32, units=8, cell="handwritten")
+    assert handwritten.count_params() == reference.count_params()
+    copy_lstm_weights(reference.get_layer("lstm"), handwritten.get_layer("lstm"))
+    handwritten.get_layer("logit").set_weights(reference.get_layer("logit").get_weights())
+    images = np.random.default_rng(2).uniform(-1, 1, (3, 32, 32, 3)).astype("float32")
+    np.testing.assert_allclose(handwritten.predict(images, verbose=0), reference.predict(images, verbose=0), atol=1e-5)
+    np.testing.assert_allclose(
+        ld.logits_after_each_step(handwritten, images), ld.logits_after_each_step(reference, images), atol=1e-5
+    )
 
 
 def _stripes_and_blobs(count, rng):

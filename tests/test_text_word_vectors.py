@@ -1,6 +1,5 @@
 """word2vec training, pretrained vector files, the Embedding they initialise."""
 
-import keras
 import numpy as np
 import pytest
 

@@ -442,36 +442,53 @@ def train_detector(model, sets: DetectorSets, study: StudyConfig, verbose=0):
     )
 
 
-def train_or_load_gan(study: StudyConfig, seed: int, gan_dir: str, verbose=0):
-    """Trains the seed's DCGAN with the kit's runner, or loads the one already in ``gan_dir``.
+def train_or_load(model_name: str, dataset: str, out_dir: str, profile=None, epochs: int | None = None,
+                  options=None, verbose=0):
+    """Trains a registered model with the kit's runner, or loads the run already in ``out_dir``.
 
     The run folder is the runner's (`lstmgan_tf.training.train`): checkpoints,
     sample grids, ``history.csv``. A finished run is loaded; an interrupted one
-    resumes from its last checkpoint.
+    resumes from its last checkpoint; so calling this again costs nothing.
+
+    Args:
+        model_name: a registered model, e.g. ``"dcgan"`` or ``"dcgan_lstm_d"``.
+        dataset: the dataset's name.
+        out_dir: the run folder.
+        profile: profile name or `Profile`.
+        epochs: total epochs (default: the profile's).
+        options: `lstmgan_tf.training.TrainOptions`.
+        verbose: ``model.fit``'s verbosity.
 
     Returns:
-        ``(gan, history)``: the trained `lstmgan_tf.models.GAN` and its
-        training history (metric name -> one value per epoch).
+        ``(model, history)``: the trained model and its history (metric name
+        -> one value per epoch).
     """
     import tensorflow as tf
 
     from lstmgan_tf import training
     from lstmgan_tf.training.callbacks import read_history_csv
 
-    history_path = os.path.join(gan_dir, "history.csv")
-    if os.path.exists(os.path.join(gan_dir, "model.weights.h5")):
-        return training.load_trained(gan_dir), read_history_csv(history_path)
-    started = os.path.exists(os.path.join(gan_dir, "config.json"))
-    if started and tf.train.latest_checkpoint(os.path.join(gan_dir, "checkpoints")) is None:
+    out_dir = os.fspath(out_dir)
+    if os.path.exists(os.path.join(out_dir, "model.weights.h5")):
+        return training.load_trained(out_dir), read_history_csv(os.path.join(out_dir, "history.csv"))
+    started = os.path.exists(os.path.join(out_dir, "config.json"))
+    if started and tf.train.latest_checkpoint(os.path.join(out_dir, "checkpoints")) is None:
         # Killed before its first checkpoint: nothing worth keeping.
-        shutil.rmtree(gan_dir)
+        shutil.rmtree(out_dir)
         started = False
-    options = training.TrainOptions(seed=seed, image_size=study.image_size, dataset_size=study.train_per_class)
     result = training.train(
-        "dcgan", study.dataset, out_dir=gan_dir, profile=study.profile, resume=started,
-        epochs=study.gan_epochs, options=options, verbose=verbose,
+        model_name, dataset, out_dir=out_dir, profile=profile, resume=started,
+        epochs=epochs, options=options, verbose=verbose,
     )
     return result.model, result.history
+
+
+def train_or_load_gan(study: StudyConfig, seed: int, gan_dir: str, verbose=0):
+    """Trains the seed's DCGAN (`train_or_load` with the study's settings); returns ``(gan, history)``."""
+    from lstmgan_tf import training
+
+    options = training.TrainOptions(seed=seed, image_size=study.image_size, dataset_size=study.train_per_class)
+    return train_or_load("dcgan", study.dataset, gan_dir, study.profile, study.gan_epochs, options, verbose)
 
 
 def load_real_images(study: StudyConfig, split: str, count: int, seed: int) -> np.ndarray:
@@ -528,7 +545,6 @@ def prepare_seed(study: StudyConfig, seed: int, out_dir: str, verbose=0):
 
     keras.utils.set_random_seed(seed)
     gan, history = train_or_load_gan(study, seed, os.path.join(seed_dir(out_dir, study, seed), "gan"), verbose)
-    gan.trainable = False
     sets = build_detector_sets(
         real_train=load_real_images(study, "train", study.train_per_class, seed),
         real_test=load_real_images(study, "test", study.test_per_class, seed),
@@ -540,8 +556,18 @@ def prepare_seed(study: StudyConfig, seed: int, out_dir: str, verbose=0):
     return gan, history, sets
 
 
-def evaluate_seed(study: StudyConfig, seed: int, gan, history: dict, sets: DetectorSets, verbose=0) -> dict:
+def evaluate_seed(
+    study: StudyConfig, seed: int, gan, history: dict, sets: DetectorSets, detectors: dict | None = None,
+    verbose=0,
+) -> dict:
     """Steps 3-4 for one seed: trains both detectors and evaluates all three discriminators.
+
+    Args:
+        study, seed: the configuration and the seed.
+        gan, history, sets: what `prepare_seed` returned.
+        detectors: untrained detectors from `build_detectors`, to keep a
+            handle on them (they are trained in place); default: new ones.
+        verbose: Keras verbosity of detector training.
 
     Returns:
         A dict with ``config``, ``seed``, ``sets`` (a description) and, per
@@ -554,7 +580,8 @@ def evaluate_seed(study: StudyConfig, seed: int, gan, history: dict, sets: Detec
 
     profile = kit_config.get_profile(study.profile)
     keras.utils.set_random_seed(seed)
-    discriminators = {"gan_discriminator": gan.discriminator, **build_detectors(study, profile.discriminator_width)}
+    detectors = detectors or build_detectors(study, profile.discriminator_width)
+    discriminators = {"gan_discriminator": gan.discriminator, **detectors}
     results = {"config": study.to_dict(), "seed": seed, "sets": sets.describe(), "discriminators": {}}
     for name, model in discriminators.items():
         if name != "gan_discriminator":
@@ -585,7 +612,7 @@ def run_seed(study: StudyConfig, seed: int, out_dir: str, verbose=0) -> dict:
         return stored
     start = time.perf_counter()
     gan, history, sets = prepare_seed(study, seed, out_dir, verbose)
-    results = evaluate_seed(study, seed, gan, history, sets, verbose)
+    results = evaluate_seed(study, seed, gan, history, sets, verbose=verbose)
     results["seconds"] = round(time.perf_counter() - start, 1)
     _write_json(results_path, results)
     return results

@@ -160,6 +160,7 @@ class LSTMCell(keras.layers.Layer):
         # The RNN cell protocol: two states of `units` values, h then c.
         self.state_size = [self.units, self.units]
         self.output_size = self.units
+        self._reads_projected_inputs = False
 
     # ------------------------------------------------------------------ weights
 
@@ -344,7 +345,8 @@ class LSTMCell(keras.layers.Layer):
         }
 
     def call(self, inputs, states, training=False):
-        step = self.gates(inputs, states, projected_inputs=getattr(self, "_inputs_projected", False))
+        # `LSTM` (below) feeds its cell x_t W + b, computed before the loop.
+        step = self.gates(inputs, states, projected_inputs=self._reads_projected_inputs)
         return step["hidden"], [step["hidden"], step["cell"]]
 
     def project_inputs(self, sequences):
@@ -439,7 +441,7 @@ class LSTM(keras.layers.RNN):
             )
         cell = LSTMCell(units, hidden_from=hidden_from, name="lstm_cell", **cell_options)
         # The cell reads x_t W + b precomputed by this layer instead of x_t.
-        cell._inputs_projected = True
+        cell._reads_projected_inputs = True
         super().__init__(
             cell,
             return_sequences=return_sequences,

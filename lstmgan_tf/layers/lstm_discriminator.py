@@ -130,14 +130,11 @@ def sequence_shape(image_size: int, sequence: str = "rows", patch_size: int = 4,
 def _recurrent_layer(cell: str, units: int):
     if cell == "keras":
         return layers.LSTM(units, name="lstm")
-    try:
-        from lstmgan_tf.layers import LSTMCell
-    except ImportError as error:
-        raise ValueError(
-            "cell='handwritten' needs lstmgan_tf.layers.LSTMCell, which this installation "
-            "lacks; use cell='keras'."
-        ) from error
-    return layers.RNN(LSTMCell(units), name="lstm")
+    # The kit's hand-written cell (notebook 02) in its RNN layer, which
+    # computes the input projection of all rows in one matmul.
+    from lstmgan_tf.layers.lstm_cell import LSTM
+
+    return LSTM(units, name="lstm")
 
 
 def build_lstm_discriminator(
@@ -162,8 +159,10 @@ def build_lstm_discriminator(
         sequence: ``"rows"``, ``"columns"`` or ``"patches"``.
         patch_size: side of a patch when ``sequence="patches"``.
         cell: ``"keras"`` for ``keras.layers.LSTM`` or ``"handwritten"`` for
-            ``keras.layers.RNN(lstmgan_tf.layers.LSTMCell(units))``; both
-            compute the same function with the same number of weights.
+            `lstmgan_tf.layers.LSTM`, the RNN layer around the kit's own
+            `lstmgan_tf.layers.LSTMCell`; both compute the same function with
+            the same weights (`lstmgan_tf.layers.copy_lstm_weights` copies
+            them from one to the other).
         name: model name.
 
     Returns:
@@ -255,8 +254,11 @@ def logits_after_each_step(discriminator: keras.Model, images, batch_size: int =
             f"model {discriminator.name!r} is not an LSTM discriminator from "
             "build_lstm_discriminator (it needs layers 'image_to_sequence', 'lstm', 'logit')."
         ) from error
-    # A second RNN around the same cell shares its weights but returns every step.
-    every_step = layers.RNN(recurrent.cell, return_sequences=True)
+    # A twin of the recurrent layer that returns every step, with the same weights.
+    config = {**recurrent.get_config(), "return_sequences": True, "name": f"{recurrent.name}_every_step"}
+    every_step = type(recurrent).from_config(config)
+    every_step.build(to_sequence.compute_output_shape((None, *discriminator.input_shape[1:])))
+    every_step.set_weights(recurrent.get_weights())
     images = np.asarray(images, dtype="float32")
     chunks = []
     for start in range(0, len(images), batch_size):

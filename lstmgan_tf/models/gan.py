@@ -227,12 +227,22 @@ class AdversarialModel(keras.Model):
     def minimize(self, loss, tape, variables, optimizer):
         """Applies one optimizer update of ``variables`` against ``loss``.
 
-        Under mixed precision the loss is scaled before the gradient is taken
-        and the `LossScaleOptimizer` unscales the gradient before applying it.
+        Under mixed precision the gradient is taken of the *scaled* loss (so
+        that small float16 gradients do not underflow) and the
+        `LossScaleOptimizer` unscales it before applying it. Scaling the
+        gradient's seed (``output_gradients``) is the same as scaling the loss
+        inside the tape.
+
+        Args:
+            loss: the scalar loss, computed under ``tape``.
+            tape: the `tf.GradientTape` that recorded it.
+            variables: the variables to update.
+            optimizer: their optimizer.
         """
+        output_gradients = None
         if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-            loss = optimizer.scale_loss(loss)
-        gradients = tape.gradient(loss, variables)
+            output_gradients = optimizer.scale_loss(tf.ones_like(loss))
+        gradients = tape.gradient(loss, variables, output_gradients=output_gradients)
         optimizer.apply(gradients, variables)
 
     def update_trackers(self, d_loss, g_loss, real_logits, fake_logits):

@@ -231,6 +231,13 @@ class TextToImageGAN(AdversarialModel):
             tf.gather(sentence_vector, choice, axis=1, batch_dims=1),
         )
 
+    def fake_logits(self, fake_images, sentence_vector, pair_caption, training=False):
+        """D's logits on the generated images, each with its caption's sentence vector.
+
+        One call on all K images of the batch.
+        """
+        return self.discriminator([fake_images, tf.gather(sentence_vector, pair_caption)], training=training)
+
     def discriminator_loss(self, real_images, mismatched_images, mismatch_valid, sentence_vector,
                            fake_images, pair_caption, pair_weight, global_batch_size, training=False):
         """Eqn 2 for D: real/right -> 1, mismatched/right -> 0, generated -> 0.
@@ -241,9 +248,7 @@ class TextToImageGAN(AdversarialModel):
         """
         real_logits = self.discriminator([real_images, sentence_vector], training=training)
         mismatched_logits = self.discriminator([mismatched_images, sentence_vector], training=training)
-        fake_logits = self.discriminator(
-            [fake_images, tf.gather(sentence_vector, pair_caption)], training=training
-        )
+        fake_logits = self.fake_logits(fake_images, sentence_vector, pair_caption, training=training)
         per_caption = per_example_bce(real_logits, 1.0 - self.label_smoothing)
         per_caption += tf.cast(mismatch_valid, tf.float32) * per_example_bce(mismatched_logits, 0.0)
         per_pair = pair_weight * per_example_bce(fake_logits, 0.0)
@@ -263,9 +268,7 @@ class TextToImageGAN(AdversarialModel):
         Returns:
             ``(loss, fake_logits)``.
         """
-        fake_logits = self.discriminator(
-            [fake_images, tf.gather(sentence_vector, pair_caption)], training=training
-        )
+        fake_logits = self.fake_logits(fake_images, sentence_vector, pair_caption, training=training)
         per_pair = pair_weight * per_example_bce(fake_logits, 1.0)
         return tf.nn.compute_average_loss(per_pair, global_batch_size=global_batch_size), fake_logits
 

@@ -6,6 +6,9 @@
   word vectors and the Keras `Embedding` they initialise.
 - `SentenceEncoder` (`Doc2VecEncoder`, `SIFEncoder`, `PrecomputedEncoder`):
   one vector per caption, the stand-in for the paper's skip-thought vectors.
+
+Importing the package registers `CaptionVectorizer` with Keras, so
+``keras.models.load_model`` reads models that contain one.
 """
 
 from lstmgan_tf.text.sentence import (
@@ -16,18 +19,17 @@ from lstmgan_tf.text.sentence import (
     SIFEncoder,
     caption_pair_similarities,
 )
-from lstmgan_tf.text.vocabulary import (
+from lstmgan_tf.text.tokens import (
     OOV_ID,
     OOV_TOKEN,
     PADDING_ID,
     PADDING_TOKEN,
-    CaptionVectorizer,
     build_vocabulary,
     flatten_captions,
     normalize_caption,
-    standardize_caption,
     tokenize,
 )
+from lstmgan_tf.text.vocabulary import CaptionVectorizer, standardize_caption
 from lstmgan_tf.text.word_vectors import (
     build_embedding,
     download_word_vectors,

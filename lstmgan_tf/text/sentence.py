@@ -34,7 +34,7 @@ import warnings
 
 import numpy as np
 
-from lstmgan_tf.text.vocabulary import as_caption_list, normalize_caption, tokenize
+from lstmgan_tf.text.tokens import as_caption_list, normalize_caption, tokenize
 from lstmgan_tf.text.word_vectors import stable_hash
 
 

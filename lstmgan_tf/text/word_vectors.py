@@ -28,7 +28,7 @@ from typing import Iterable
 
 import numpy as np
 
-from lstmgan_tf.text.vocabulary import (
+from lstmgan_tf.text.tokens import (
     OOV_TOKEN,
     PADDING_ID,
     PADDING_TOKEN,

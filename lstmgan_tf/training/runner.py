@@ -324,6 +324,7 @@ def train(
         if not chief:
             shutil.rmtree(save_dir, ignore_errors=True)
 
+    final_step = int(step.numpy())
     if nan_stop.stopped_at and manager.latest_checkpoint:
         checkpoint.restore(manager.latest_checkpoint)
         print(f"Restored the last good checkpoint: {manager.latest_checkpoint}")
@@ -333,7 +334,7 @@ def train(
     history = _callbacks.read_history_csv(history_path) if os.path.exists(history_path) else {}
     return TrainResult(
         model=model, history=history, out_dir=out_dir, job=job, initial_step=initial_step,
-        final_step=int(step.numpy()), steps_per_epoch=steps_per_epoch,
+        final_step=final_step, steps_per_epoch=steps_per_epoch,
         stopped_on_nan=bool(nan_stop.stopped_at),
     )
 

@@ -1,0 +1,198 @@
+"""Timing the LSTM-CGAN's training step: ``python -m lstmgan_tf benchmark cgan``.
+
+Three questions, each answered by timing compiled training steps on one
+synthetic batch with the profile's sizes:
+
+1. Is the vectorised step (LSTM over the whole caption once, then G and D once
+   on all real (caption, word) pairs) faster than the same maths written as a
+   Python loop over words (`WordLoopLSTMCGAN`: per word, one LSTM-cell step,
+   one G call and one D call on the whole batch)?
+2. Does it cost at most what n GAN-CLS steps cost (n words per caption), the
+   price of generating and judging n images per caption?
+3. Does the cost follow the real words: is a batch whose captions are half
+   padding about half as expensive as one without padding?
+
+Timings on a shared CPU are noisy; compare the ratios within one run.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+
+def synthetic_batch(batch_size: int, length: int, words: int, vocabulary_size: int, sentence_vector_dim: int,
+                    image_size: int, seed: int = 0) -> dict:
+    """A training batch of random tokens and images: ``words`` real words, then padding to ``length``."""
+    import tensorflow as tf
+
+    if not 1 <= words <= length:
+        raise ValueError(f"words={words} must be between 1 and length={length}.")
+    rng = np.random.default_rng(seed)
+    tokens = rng.integers(2, vocabulary_size, (batch_size, length)).astype(np.int32)
+    tokens[:, words:] = 0
+    return {
+        "caption_tokens": tf.constant(tokens),
+        "sentence_vector": tf.constant(rng.normal(size=(batch_size, sentence_vector_dim)).astype(np.float32)),
+        "image": tf.constant(rng.uniform(-1, 1, (batch_size, image_size, image_size, 3)).astype(np.float32)),
+        "image_index": tf.constant(np.arange(batch_size, dtype=np.int64)),
+    }
+
+
+def _word_loop_class():
+    import tensorflow as tf
+
+    from lstmgan_tf.models.lstm_cgan import LSTMCGAN, word_loss_mask
+
+    class WordLoopLSTMCGAN(LSTMCGAN):
+        """The LSTM-CGAN's per-word loss written as a Python loop over words.
+
+        What Algorithm 1 reads like: for each word t, step the LSTM cell, run G
+        on the hidden states of the whole batch and D on those images; padded
+        positions are generated too and weighted 0. Same weights and maths as
+        `LSTMCGAN`, so it is the reference the vectorised step is tested and
+        timed against.
+        """
+
+        def fake_pairs(self, caption_tokens, sentence_vector=None, training=False):
+            caption_tokens = tf.convert_to_tensor(caption_tokens)
+            batch_size, length = tf.shape(caption_tokens)[0], int(caption_tokens.shape[1])
+            word_vectors = self.word_embedding(caption_tokens)
+            words = tf.not_equal(caption_tokens, 0)
+            loss_mask = tf.cast(word_loss_mask(caption_tokens, self.config.loss_at), tf.float32)
+            words_per_caption = tf.reduce_sum(loss_mask, axis=1)
+            state = [tf.zeros(tf.stack([batch_size, self.config.lstm_units]))] * 2
+            images, weights = [], []
+            for t in range(length):
+                hidden, new_state = self.caption_lstm.cell(word_vectors[:, t], state, training=training)
+                # A padded word leaves the state as it was (what masking does).
+                keep = words[:, t : t + 1]
+                state = [tf.where(keep, new, old) for new, old in zip(new_state, state)]
+                images.append(self.generator(hidden, training=training))
+                weights.append(tf.math.divide_no_nan(loss_mask[:, t], words_per_caption))
+            pair_caption = tf.tile(tf.range(tf.cast(batch_size, tf.int64)), [length])
+            return tf.concat(images, 0), pair_caption, tf.concat(weights, 0)
+
+        def fake_logits(self, fake_images, sentence_vector, pair_caption, training=False):
+            # One D call per word, on the whole batch (the images come word
+            # after word, a batch each; the loop needs static sizes).
+            length = fake_images.shape[0] // sentence_vector.shape[0]
+            chunks = tf.split(fake_images, length)
+            return tf.concat(
+                [self.discriminator([chunk, sentence_vector], training=training) for chunk in chunks], 0
+            )
+
+    return WordLoopLSTMCGAN
+
+
+def word_loop_model(config, seed=0):
+    """A `WordLoopLSTMCGAN` (see `_word_loop_class`) with ``config``."""
+    return _word_loop_class()(config, seed=seed)
+
+
+def _compiled_step(model):
+    import keras
+    import tensorflow as tf
+
+    model.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+                  g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
+    return tf.function(model.train_step)
+
+
+def time_step(step, batch, repeats: int = 5, warmup: int = 2) -> float:
+    """Median seconds of ``step(batch)`` over ``repeats`` calls after ``warmup`` calls."""
+    for _ in range(warmup):
+        step(batch)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        outputs = step(batch)
+        float(outputs["d_loss"])  # Waits for the step to finish.
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def benchmark_cgan(profile=None, words: int = 10, repeats: int = 5, seed: int = 0, verbose: bool = True) -> dict:
+    """Times the LSTM-CGAN's training step variants (see the module docstring).
+
+    Args:
+        profile: profile name or `Profile` for the sizes (batch, image, widths,
+            ``max_caption_length``).
+        words: real words per caption (synthetic_flowers captions have about 10).
+        repeats: timed steps per variant.
+        seed: seed of the weights and the batch.
+
+    Returns:
+        A dict of timings (seconds per step) and ratios.
+    """
+    import keras
+
+    from lstmgan_tf import config
+    from lstmgan_tf.models.gan_cls import GANCLS, GANCLSConfig
+    from lstmgan_tf.models.lstm_cgan import LSTMCGAN, LSTMCGANConfig
+
+    profile = config.get_profile(profile)
+    length = profile.max_caption_length
+    if not 1 <= words <= length // 2:
+        raise ValueError(f"words={words} must be between 1 and half of max_caption_length={length}.")
+    vocabulary_size, sentence_dim = 64, profile.sentence_vector_dim
+    keras.utils.set_random_seed(seed)
+    lstm_config = LSTMCGANConfig.from_profile(vocabulary_size, sentence_dim, profile=profile)
+
+    def batch(real_words, padded_length):
+        return synthetic_batch(profile.batch_size, padded_length, real_words, vocabulary_size, sentence_dim,
+                               profile.image_size, seed)
+
+    results = {"profile": profile.name, "batch_size": profile.batch_size, "words": words, "length": length}
+    vectorised = _compiled_step(LSTMCGAN(lstm_config, seed=seed))
+    looped = _compiled_step(word_loop_model(lstm_config, seed=seed))
+    gan_cls = _compiled_step(GANCLS(GANCLSConfig.from_profile(sentence_dim, profile=profile), seed=seed))
+    # The word loop runs over exactly the real words (no padding), its best case.
+    runs = {
+        "vectorised_step": (vectorised, batch(words, words)),
+        "word_loop_step": (looped, batch(words, words)),
+        "gan_cls_step": (gan_cls, batch(words, words)),
+        "vectorised_no_padding": (vectorised, batch(2 * words, 2 * words)),
+        "vectorised_half_padding": (vectorised, batch(words, 2 * words)),
+    }
+    for name, (step, data) in runs.items():
+        results[name] = time_step(step, data, repeats)
+        if verbose:
+            print(f"{name:>26}: {results[name] * 1000:8.1f} ms/step")
+    results["word_loop_over_vectorised"] = results["word_loop_step"] / results["vectorised_step"]
+    results["vectorised_over_n_gan_cls"] = results["vectorised_step"] / (words * results["gan_cls_step"])
+    results["half_over_no_padding"] = results["vectorised_half_padding"] / results["vectorised_no_padding"]
+    if verbose:
+        print(f"word loop / vectorised: {results['word_loop_over_vectorised']:.2f}x")
+        print(f"vectorised / ({words} x GAN-CLS step): {results['vectorised_over_n_gan_cls']:.2f} (goal <= 1)")
+        print(f"half padded / no padding ({2 * words} words): {results['half_over_no_padding']:.2f} "
+              "(cost follows real words: about 0.5)")
+    return results
+
+
+def _run(args) -> int:
+    import json
+    import os
+
+    results = benchmark_cgan(args.profile, words=args.words, repeats=args.repeats, seed=args.seed)
+    if args.out:
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        with open(args.out, "w", encoding="utf-8") as handle:
+            json.dump(results, handle, indent=2)
+        print(f"wrote {args.out}")
+    return 0
+
+
+def add_benchmark_parser(benchmarks) -> None:
+    """Adds ``cgan`` to the ``benchmark`` command's sub-commands."""
+    parser = benchmarks.add_parser(
+        "cgan", help="LSTM-CGAN step: vectorised vs word loop vs n GAN-CLS steps; padding",
+        description=__doc__.split("\n\n")[0],
+    )
+    parser.add_argument("--profile", default=None, help="sizes from this profile (default: $LSTMGAN_PROFILE)")
+    parser.add_argument("--words", type=int, default=10, help="real words per caption (default 10)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed steps per variant (default 5)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default=None, help="also write the results to this JSON file")
+    parser.set_defaults(func=_run)

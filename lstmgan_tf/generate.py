@@ -1,0 +1,235 @@
+"""``generate`` and ``evaluate``: use and measure a trained text-to-image model.
+
+    python -m lstmgan_tf generate --checkpoint RUN --text "this flower has five yellow petals and a red center" --out DIR
+    python -m lstmgan_tf evaluate --checkpoint RUN_A RUN_B RUN_C --out DIR
+
+``generate`` writes, for an LSTM model (``lstm_cgan``, ``last_word``), one PNG
+per word (``word_01.png`` ...: the image after reading the caption up to that
+word), ``strip.png`` (the images with the words under them) and
+``sequence.gif``; for every model ``final.png``, the caption's final image.
+
+What happens to unusual text:
+
+- empty text, or text with no letters or digits -> an error;
+- only words the model has never seen -> an error listing some words it knows;
+- some unknown words -> a warning naming them; they are read as ``[UNK]``;
+- more words than the model's ``max_length`` -> a warning; the caption is cut;
+- non-ASCII text -> letters of any script are words (``"pétales"``), other
+  symbols (emoji, punctuation) are dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import warnings
+
+import numpy as np
+
+UPSCALE = 4
+
+
+def check_text(text, trained) -> list[str]:
+    """Checks a caption for a trained model; returns the words it will read.
+
+    Raises:
+        ValueError: for text without words or with only unknown words.
+    """
+    from lstmgan_tf.text import tokenize
+
+    if not isinstance(text, str):
+        raise ValueError(f"--text must be a string, got {type(text).__name__}.")
+    words = tokenize(text)
+    if not words:
+        raise ValueError(
+            f"--text {text!r} has no words (after lower-casing and removing punctuation); "
+            "write a caption such as 'this flower has five yellow petals'."
+        )
+    vocabulary = set(trained.text.vectorizer.words)
+    unknown = [w for w in words if w not in vocabulary]
+    if len(unknown) == len(words):
+        known = ", ".join(trained.text.vectorizer.words[:15])
+        raise ValueError(
+            f"--text {text!r}: none of its words is in the model's vocabulary of "
+            f"{len(vocabulary)} words (e.g. {known})."
+        )
+    if unknown:
+        warnings.warn(
+            f"the model never saw the word(s) {', '.join(sorted(set(unknown)))}; it reads them as "
+            "the unknown-word token [UNK].",
+            stacklevel=2,
+        )
+    limit = trained.text.max_length
+    if len(words) > limit:
+        warnings.warn(
+            f"--text has {len(words)} words; the model reads at most max_length={limit}, so it is "
+            f"cut after {words[limit - 1]!r}.",
+            stacklevel=2,
+        )
+        words = words[:limit]
+    return words
+
+
+def _upscale(image: np.ndarray, factor: int = UPSCALE) -> np.ndarray:
+    return np.repeat(np.repeat(image, factor, axis=0), factor, axis=1)
+
+
+def generate_sequence(trained, text: str, out_dir: str, seed: int = 0) -> dict:
+    """Generates a caption's images with a trained model and writes them to ``out_dir``.
+
+    Args:
+        trained: a `lstmgan_tf.models.text_jobs.TrainedTextModel`.
+        text: the caption.
+        out_dir: the folder to write to (created).
+        seed: seed of the noise (GAN-CLS, or a model trained with noise).
+
+    Returns:
+        ``{"words": [...], "images": (n, H, W, 3) array, "files": {...}}``;
+        for GAN-CLS ``images`` holds one image.
+    """
+    import imageio.v3 as iio
+
+    from lstmgan_tf import viz
+    from lstmgan_tf.models.gan_cls import GANCLS
+
+    words = check_text(text, trained)
+    os.makedirs(out_dir, exist_ok=True)
+    files = {}
+    caption = " ".join(words)
+    if isinstance(trained.model, GANCLS):
+        inputs = trained.text.encode([caption])
+        images = np.asarray(trained.model.generate(inputs["sentence_vector"], seed=seed))
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # Already reported by check_text.
+            inputs = trained.text.encode([caption])
+        word_images, mask = trained.model.generate_word_images(inputs["caption_tokens"], seed=seed)
+        images = np.asarray(word_images)[0][np.asarray(mask)[0]]
+        files["words"] = []
+        for index, image in enumerate(images, start=1):
+            path = os.path.join(out_dir, f"word_{index:02d}.png")
+            iio.imwrite(path, _upscale(viz.to_uint8(image)))
+            files["words"].append(path)
+        files["strip"] = viz.save_figure(viz.word_strip(images, words, title=caption),
+                                         os.path.join(out_dir, "strip.png"))
+        frames = []
+        frame_dir = os.path.join(out_dir, "frames")
+        for index in range(len(words)):
+            figure = viz.word_strip(images[index:index + 1], [words[index]],
+                                    title=" ".join(words[: index + 1]), cell_size=2.4)
+            frames.append(viz.save_figure(figure, os.path.join(frame_dir, f"frame_{index + 1:02d}.png")))
+        files["gif"] = viz.save_gif(frames, os.path.join(out_dir, "sequence.gif"), seconds_per_frame=0.6)
+    files["final"] = os.path.join(out_dir, "final.png")
+    iio.imwrite(files["final"], _upscale(viz.to_uint8(images[-1])))
+    return {"words": words, "images": images, "files": files}
+
+
+def run_generate(args) -> int:
+    from lstmgan_tf.models.text_jobs import load_text_model
+
+    trained = load_text_model(args.checkpoint)
+    result = generate_sequence(trained, args.text, args.out, seed=args.seed)
+    if "words" in result["files"]:
+        print(f"{len(result['words'])} images, one per word, in {args.out} (word_01.png ..., strip.png, "
+              "sequence.gif, final.png)")
+    else:
+        print(f"{trained.name} makes one image per caption: {result['files']['final']}")
+    return 0
+
+
+def evaluate_runs(run_dirs, out_dir, count=None, vgg16_weights=None, classifier_path=None, attributes=None,
+                  seed: int = 0, verbose: bool = True):
+    """Evaluates one or more trained text-to-image runs on their dataset's test split.
+
+    All runs must share a dataset and image size; they are measured on the
+    same test captions, in the same feature space, by the same classifier.
+
+    Returns:
+        ``(evaluations, paths)``: a list of `ModelEvaluation` (the runs, then
+        the real-image reference) and the written files.
+    """
+    import keras
+
+    from lstmgan_tf import config, data, viz
+    from lstmgan_tf.metrics import evaluation
+    from lstmgan_tf.models.text_jobs import load_text_model
+
+    if not run_dirs:
+        raise ValueError("evaluate needs at least one --checkpoint folder.")
+    keras.utils.set_random_seed(seed)
+    trained_runs = [load_text_model(path) for path in run_dirs]
+    first = trained_runs[0].run_config
+    for trained in trained_runs[1:]:
+        for key in ("dataset", "image_size"):
+            if trained.run_config[key] != first[key]:
+                raise ValueError(
+                    f"runs {run_dirs[0]!r} and {trained.run_dir!r} differ in {key} "
+                    f"({first[key]!r} vs {trained.run_config[key]!r}); evaluate runs of one dataset together."
+                )
+    profile = config.get_profile(first["profile"])
+    count = count or max(16, profile.dataset_size // 4)
+    test_data = data.load_arrays(first["dataset"], split="test", image_size=first["image_size"], count=count,
+                                 profile=profile)
+    train_data = data.load_arrays(first["dataset"], split="train", image_size=first["image_size"],
+                                  count=first["dataset_size"], profile=profile)
+    os.makedirs(out_dir, exist_ok=True)
+    feature_space, classifier = evaluation.load_feature_space(
+        test_data, train_data, vgg16_weights=vgg16_weights, classifier_path=classifier_path, profile=profile,
+        out_folder=out_dir, text=trained_runs[0].text,
+    )
+    real_features = feature_space(test_data.images)
+    results = []
+    for trained in trained_runs:
+        if verbose:
+            print(f"evaluating {trained.name} ({trained.run_dir}) on {count} test captions ...")
+        results.append(evaluation.evaluate_trained(trained, test_data, feature_space, classifier, real_features,
+                                                   count=count, attributes=attributes, seed=seed))
+    results.append(evaluation.evaluate_real(test_data, feature_space, classifier, real_features, count=count,
+                                            attributes=attributes, seed=seed))
+    paths = evaluation.write_tables(results, out_dir, feature_space.label)
+    paths["figure"] = viz.save_figure(evaluation.per_word_figure(results, feature_space.label),
+                                      os.path.join(out_dir, "evaluation_per_word.png"))
+    return results, paths
+
+
+def run_evaluate(args) -> int:
+    attributes = [a.strip() for a in args.attributes.split(",")] if args.attributes else None
+    results, paths = evaluate_runs(args.checkpoint, args.out, count=args.count, vgg16_weights=args.vgg16_weights,
+                                   classifier_path=args.classifier, attributes=attributes, seed=args.seed)
+    with open(paths["markdown"], encoding="utf-8") as handle:
+        print(handle.read())
+    print("wrote " + ", ".join(paths.values()))
+    return 0
+
+
+def add_parser(subparsers) -> None:
+    generate = subparsers.add_parser(
+        "generate", help="images of a caption, word by word, from a trained text-to-image model",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    generate.add_argument("--checkpoint", required=True, help="run folder of train --model lstm_cgan|last_word|gan_cls")
+    generate.add_argument("--text", required=True, help="the caption, in quotes")
+    generate.add_argument("--out", required=True, help="folder for the images")
+    generate.add_argument("--seed", type=int, default=0, help="seed of the noise (GAN-CLS)")
+    generate.set_defaults(func=run_generate)
+
+    evaluate = subparsers.add_parser(
+        "evaluate", help="SSIM, feature distance, attribute accuracy, FID/KID per word (paper Fig. 8)",
+        description=(
+            "Evaluates trained text-to-image runs on their dataset's test split and writes one table "
+            "(evaluation.csv/.md) and one per-word figure for all of them."
+        ),
+    )
+    evaluate.add_argument("--checkpoint", required=True, nargs="+", help="one or more run folders")
+    evaluate.add_argument("--out", required=True, help="folder for the tables and figure")
+    evaluate.add_argument("--count", type=int, default=None,
+                          help="test captions (default: a quarter of the profile's dataset size)")
+    evaluate.add_argument("--vgg16-weights", default=None,
+                          help="VGG-16 no-top ImageNet weights file (never downloaded; default: "
+                               "~/.keras/models/ if present, else the kit's classifier)")
+    evaluate.add_argument("--classifier", default=None,
+                          help="weights of an attribute classifier saved by an earlier evaluate (reused)")
+    evaluate.add_argument("--attributes", default=None,
+                          help="comma-separated attributes to score (default: petal_colour,petal_count,center_colour)")
+    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.set_defaults(func=run_evaluate)

@@ -1,0 +1,54 @@
+"""Evaluation of generated images (the paper's Fig. 8 and beyond).
+
+- `similarity`: SSIM, feature distances, FID and KID.
+- `features`: feature spaces (VGG-16 when its weights are on disk, else a
+  classifier the kit trains on real images) and attribute accuracy.
+- `evaluation`: per-word evaluation of the text-to-image models, tables and
+  the per-word figure.
+"""
+
+from lstmgan_tf.metrics.evaluation import (
+    ModelEvaluation,
+    evaluate_images,
+    evaluate_real,
+    evaluate_trained,
+    evaluation_captions,
+    load_feature_space,
+    markdown_table,
+    per_word_figure,
+    write_tables,
+)
+from lstmgan_tf.metrics.features import (
+    AttributeClassifier,
+    FeatureSpace,
+    attribute_accuracy,
+    caption_mentions,
+    vgg16_feature_space,
+)
+from lstmgan_tf.metrics.similarity import (
+    feature_distances,
+    frechet_distance,
+    kernel_distance,
+    ssim_scores,
+)
+
+__all__ = [
+    "AttributeClassifier",
+    "FeatureSpace",
+    "ModelEvaluation",
+    "attribute_accuracy",
+    "caption_mentions",
+    "evaluate_images",
+    "evaluate_real",
+    "evaluate_trained",
+    "evaluation_captions",
+    "feature_distances",
+    "frechet_distance",
+    "kernel_distance",
+    "load_feature_space",
+    "markdown_table",
+    "per_word_figure",
+    "ssim_scores",
+    "vgg16_feature_space",
+    "write_tables",
+]
