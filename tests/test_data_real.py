@@ -1,7 +1,6 @@
 """Real-dataset adapters: image folders written by the tests and TFDS under `mock_data`."""
 
 import logging
-import os
 
 import numpy as np
 import pytest

@@ -706,19 +706,27 @@ def markdown_table(rows: Sequence[dict]) -> str:
         "| accuracy on real / generated (%) | while training (%) | paper (%) |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
+    def spread(mean, std, seeds, digits):
+        # One seed has no spread; "± 0.0" would claim one.
+        return f"{mean:.{digits}f} ± {std:.{digits}f}" if seeds > 1 else f"{mean:.{digits}f}"
+
     for row in rows:
         paper = f"{row['paper_accuracy']:.2f}" if row["paper_accuracy"] != "" else "—"
         in_training = f"{row['training_accuracy_mean']:.1f}" if row["training_accuracy_mean"] != "" else "—"
         lines.append(
             f"| {row['dataset']} | {DISCRIMINATORS[row['discriminator']]} | {row['parameters']:,} "
-            f"| {row['accuracy_mean']:.1f} ± {row['accuracy_std']:.1f} "
-            f"| {row['roc_auc_mean']:.3f} ± {row['roc_auc_std']:.3f} "
+            f"| {spread(row['accuracy_mean'], row['accuracy_std'], row['seeds'], 1)} "
+            f"| {spread(row['roc_auc_mean'], row['roc_auc_std'], row['seeds'], 3)} "
             f"| {row['real_accuracy_mean']:.1f} / {row['fake_accuracy_mean']:.1f} | {in_training} | {paper} |"
         )
     seeds = sorted({row["seeds"] for row in rows})
     lines.append("")
+    spread_note = (
+        "One seed, so no spread" if seeds == [1]
+        else f"Mean ± sample standard deviation over {' or '.join(map(str, seeds))} seeds"
+    )
     lines.append(
-        f"Mean ± sample standard deviation over {', '.join(map(str, seeds))} seeds; held-out test "
+        f"{spread_note}; held-out test "
         "sets, threshold 0 on the logit. \"While training\": the GAN discriminator's accuracy "
         "on its last training epoch, as `fit` logged it, against a generator that moved "
         "during the epoch. The paper reports one run, no error bars, faces and abstract "
@@ -751,14 +759,14 @@ def plot_accuracy(rows: Sequence[dict], title: str | None = None):
 
     datasets = list(dict.fromkeys(row["dataset"] for row in rows))
     colours = {"gan_discriminator": "#8c8c8c", "cnn_detector": "#4c72b0", "lstm_detector": "#dd8452"}
-    figure, axis = plt.subplots(figsize=(2.2 + 2.3 * (len(datasets) + 1), 3.6))
+    figure, axis = plt.subplots(figsize=(2.5 + 2.1 * (len(datasets) + 1), 3.6))
     width = 0.26
     for group, dataset in enumerate(datasets):
         for offset, name in enumerate(DISCRIMINATORS):
             row = next(r for r in rows if r["dataset"] == dataset and r["discriminator"] == name)
             position = group + (offset - 1) * width
             axis.bar(
-                position, row["accuracy_mean"], width, yerr=row["accuracy_std"],
+                position, row["accuracy_mean"], width, yerr=row["accuracy_std"] if row["seeds"] > 1 else None,
                 capsize=4, color=colours[name], label=DISCRIMINATORS[name] if group == 0 else None,
             )
             if row["training_accuracy_mean"] != "":
@@ -779,9 +787,9 @@ def plot_accuracy(rows: Sequence[dict], title: str | None = None):
     axis.set_xticks(range(len(datasets) + 1), [*datasets, "paper 000\n(one run, no error bars)"])
     axis.set_ylabel("held-out accuracy (%)")
     axis.set_ylim(0, 105)
-    axis.legend(fontsize=8, loc="lower left")
+    axis.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     seeds = max(row["seeds"] for row in rows)
-    axis.set_title(title or f"Real vs generated: mean ± std over {seeds} seeds")
+    axis.set_title(title or f"Real vs generated, held out: mean ± std over {seeds} seeds")
     figure.tight_layout()
     return figure
 
