@@ -129,6 +129,12 @@ def run_generate(args) -> int:
 
     trained = load_text_model(args.checkpoint)
     result = generate_sequence(trained, args.text, args.out, seed=args.seed)
+    if args.figure and "strip" in result["files"]:
+        import shutil
+
+        os.makedirs(os.path.dirname(os.path.abspath(args.figure)), exist_ok=True)
+        shutil.copyfile(result["files"]["strip"], args.figure)
+        print(f"wrote {args.figure}")
     if "words" in result["files"]:
         print(f"{len(result['words'])} images, one per word, in {args.out} (word_01.png ..., strip.png, "
               "sequence.gif, final.png)")
@@ -196,6 +202,12 @@ def run_evaluate(args) -> int:
     attributes = [a.strip() for a in args.attributes.split(",")] if args.attributes else None
     results, paths = evaluate_runs(args.checkpoint, args.out, count=args.count, vgg16_weights=args.vgg16_weights,
                                    classifier_path=args.classifier, attributes=attributes, seed=args.seed)
+    if args.figure:
+        import shutil
+
+        os.makedirs(os.path.dirname(os.path.abspath(args.figure)), exist_ok=True)
+        shutil.copyfile(paths["figure"], args.figure)
+        paths["copy"] = args.figure
     with open(paths["markdown"], encoding="utf-8") as handle:
         print(handle.read())
     print("wrote " + ", ".join(paths.values()))
@@ -211,6 +223,7 @@ def add_parser(subparsers) -> None:
     generate.add_argument("--text", required=True, help="the caption, in quotes")
     generate.add_argument("--out", required=True, help="folder for the images")
     generate.add_argument("--seed", type=int, default=0, help="seed of the noise (GAN-CLS)")
+    generate.add_argument("--figure", default=None, help="also copy the word strip to this path (e.g. assets/)")
     generate.set_defaults(func=run_generate)
 
     evaluate = subparsers.add_parser(
@@ -232,4 +245,5 @@ def add_parser(subparsers) -> None:
     evaluate.add_argument("--attributes", default=None,
                           help="comma-separated attributes to score (default: petal_colour,petal_count,center_colour)")
     evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument("--figure", default=None, help="also copy the per-word figure to this path")
     evaluate.set_defaults(func=run_evaluate)

@@ -4,6 +4,8 @@
   paper 000 (an LSTM and a CNN detector trained after the fact on a frozen
   DCGAN, against the GAN's own discriminator), with held-out data, ROC AUC and
   error bars.
+- `lstmgan_tf.experiments.lstm_gan`: the GAN whose discriminator is an LSTM
+  (`build_lstm_gan`; the runner's model ``dcgan_lstm_d``).
 - `lstmgan_tf.experiments.commands`: ``python -m lstmgan_tf experiment ...``.
 """
 
@@ -17,11 +19,14 @@ from lstmgan_tf.experiments.detector_study import (
     build_detector_sets,
     content_hashes,
     evaluate_discriminator,
+    evaluate_seed,
     generate_images,
+    prepare_seed,
     roc_auc,
     run_seed,
     run_study,
     summarise,
+    train_or_load,
     write_report,
 )
 
@@ -35,10 +40,13 @@ __all__ = [
     "build_detector_sets",
     "content_hashes",
     "evaluate_discriminator",
+    "evaluate_seed",
     "generate_images",
+    "prepare_seed",
     "roc_auc",
     "run_seed",
     "run_study",
     "summarise",
+    "train_or_load",
     "write_report",
 ]

@@ -783,7 +783,7 @@ def plot_accuracy(rows: Sequence[dict], title: str | None = None):
         axis.text(paper_group + offset * width, PAPER_ACCURACY[name] + 1, f"{PAPER_ACCURACY[name]:.1f}",
                   ha="center", fontsize=8)
     axis.axhline(50, color="black", linestyle=":", linewidth=1)
-    axis.text(-0.45, 51, "chance", fontsize=8)
+    axis.text(len(datasets) - 0.45, 51, "chance", fontsize=8, ha="center")
     axis.set_xticks(range(len(datasets) + 1), [*datasets, "paper 000\n(one run, no error bars)"])
     axis.set_ylabel("held-out accuracy (%)")
     axis.set_ylim(0, 105)

@@ -14,6 +14,7 @@ discriminator looks at an image.
 
 Example:
 
+>>> from lstmgan_tf import config
 >>> gan = build_lstm_gan("smoke")
 >>> gan.discriminator.get_layer("lstm").units == config.get_profile("smoke").lstm_units
 True

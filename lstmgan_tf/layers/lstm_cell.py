@@ -31,7 +31,8 @@ the memory (it lags one step behind it, and ``h_1`` is always zero).
   in the default fused form (one matmul for the four gates); the literal form
   (``implementation="literal"``) keeps the paper's eight matrices.
 - `LSTM`: ``keras.layers.RNN`` over an `LSTMCell` that computes the input
-  projection ``x_t W`` for all time steps in one matmul before the recurrence.
+  projection ``x_t W + b`` for all time steps in one matmul before the
+  recurrence (an optimisation to benchmark, not a guaranteed win).
 - `copy_lstm_weights`: copies weights between ``keras.layers.LSTM``,
   ``keras.layers.LSTMCell`` and fused or literal `LSTMCell` s.
 - `trace_gates`: the gate activations of a cell at every step of a sequence.
@@ -396,7 +397,10 @@ class LSTM(keras.layers.RNN):
     for all time steps in one large matmul before the loop; each step of the
     loop then does only ``h_{t-1} U``. The result is the same as
     ``keras.layers.RNN(LSTMCell(units))`` (and as ``keras.layers.LSTM`` with
-    the same weights); it is usually faster on a CPU. The cell must be fused.
+    the same weights). Whether it is faster depends on the sizes: the loop
+    then carries a ``(batch, steps, 4 * units)`` tensor instead of the inputs,
+    and on the kit's CPU, with few features, it was not (see
+    ``python -m lstmgan_tf benchmark lstm``). The cell must be fused.
 
     Args:
         units: positive integer, size of the hidden and cell states.

@@ -57,7 +57,7 @@ class ImageToSequence(keras.layers.Layer):
 
     Example:
 
-    >>> ImageToSequence("rows")(keras.ops.zeros((2, 32, 32, 3))).shape
+    >>> tuple(ImageToSequence("rows")(keras.ops.zeros((2, 32, 32, 3))).shape)
     (2, 32, 96)
     """
 

@@ -353,8 +353,10 @@ def load_feature_space(test_data, train_data=None, vgg16_weights=None, classifie
         if not test_data.attributes:
             sentence_vectors = np.stack([text.sentence_encoder.encode(group).mean(axis=0)
                                          for group in train_data.captions])
+        # Twice the detectors' epochs: the judge must be good on real images
+        # (the "real images" row of the table shows how good).
         classifier.fit(train_data.images, train_data.attributes, sentence_vectors,
-                       epochs=epochs or profile.detector_epochs)
+                       epochs=epochs or 2 * profile.detector_epochs)
         if out_folder:
             classifier.save(os.path.join(out_folder, "attribute_classifier.weights.h5"))
     default_weights = _features.default_vgg16_path()

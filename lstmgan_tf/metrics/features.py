@@ -123,8 +123,10 @@ class AttributeClassifier:
         inputs = keras.Input((image_size, image_size, 3), name="image")
         x = inputs
         for level in range(3):
-            x = keras.layers.Conv2D(width * 2**level, 3, padding="same", activation="relu")(x)
-            x = keras.layers.Conv2D(width * 2**level, 3, padding="same", activation="relu")(x)
+            for _ in range(2):
+                x = keras.layers.Conv2D(width * 2**level, 3, padding="same", use_bias=False)(x)
+                x = keras.layers.BatchNormalization()(x)
+                x = keras.layers.ReLU()(x)
             x = keras.layers.MaxPooling2D()(x)
         x = keras.layers.GlobalAveragePooling2D()(x)
         features = keras.layers.Dense(128, activation="relu", name="features")(x)

@@ -150,7 +150,23 @@ class TextPipeline:
             ValueError: for a caption without words (see `CaptionVectorizer.encode`).
         """
         tokens, _ = self.vectorizer.encode(captions)
-        return {"caption_tokens": tokens, "sentence_vector": self.sentence_encoder.encode(captions)}
+        return {"caption_tokens": tokens, "sentence_vector": self.scale(self.sentence_encoder.encode(captions))}
+
+    @staticmethod
+    def scale(sentence_vectors) -> np.ndarray:
+        """Rescales sentence vectors to length ``sqrt(dim)``, so their entries are about 1.
+
+        SIF vectors are averages of down-weighted word vectors, about 100 times
+        shorter than a word vector; fed as they are, the discriminator's
+        condition projection (initialised from N(0, 0.02), as in DCGAN) sees
+        almost nothing and D cannot learn whether an image matches its
+        caption. Only the direction carries meaning (captions are compared by
+        cosine), so it is kept; a zero vector (no known word) stays zero.
+        """
+        vectors = np.asarray(sentence_vectors, dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+        scale = np.sqrt(vectors.shape[-1]) / np.maximum(norms, 1e-12)
+        return (vectors * np.where(norms > 0, scale, 0.0)).astype(np.float32)
 
     # ----------------------------------------------------------------- files
 

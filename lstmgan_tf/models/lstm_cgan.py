@@ -186,6 +186,8 @@ class TextToImageGAN(AdversarialModel):
             discriminator_steps=discriminator_steps, generator_steps=generator_steps, seed=seed, **kwargs
         )
         self.d_mismatched_accuracy_tracker = keras.metrics.Mean(name="d_mismatched_accuracy")
+        # Set again by compile(); the losses are usable before it.
+        self.label_smoothing = 0.0
 
     @property
     def metrics(self):
@@ -221,7 +223,7 @@ class TextToImageGAN(AdversarialModel):
         """
         caption_tokens = batch[CAPTION_TOKENS]
         sentence_vector = batch[SENTENCE_VECTOR]
-        if caption_tokens.shape.rank == 2:
+        if len(caption_tokens.shape) == 2:
             return caption_tokens, sentence_vector
         counts = tf.cast(batch[CAPTION_COUNT], tf.float32)
         draw = keras.random.uniform(tf.shape(counts), seed=self.seed_generator)
@@ -272,7 +274,10 @@ class TextToImageGAN(AdversarialModel):
         per_pair = pair_weight * per_example_bce(fake_logits, 1.0)
         return tf.nn.compute_average_loss(per_pair, global_batch_size=global_batch_size), fake_logits
 
-    def train_step(self, batch):
+    def train_step(self, data):
+        batch, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        # Eager steps (run_eagerly=True) may get NumPy arrays.
+        batch = {key: tf.convert_to_tensor(value) for key, value in batch.items()}
         caption_tokens, sentence_vector = self.select_captions(batch)
         real_images = batch[IMAGE]
         batch_size = tf.shape(real_images)[0]
@@ -499,7 +504,7 @@ class LSTMCGAN(TextToImageGAN):
         else:
             noise = keras.random.normal(tf.stack([batch_size, length * self.config.noise_dim]), seed=seed)
         noise = tf.reshape(noise, tf.stack([batch_size, length, self.config.noise_dim]))
-        return tf.concat([pair_hidden, tf.gather_nd(noise, positions)], axis=-1)
+        return tf.concat([pair_hidden, tf.cast(tf.gather_nd(noise, positions), pair_hidden.dtype)], axis=-1)
 
     def fake_pairs(self, caption_tokens, sentence_vector=None, training=False):
         """The images at the loss positions of each caption (every word, or the last).

@@ -279,3 +279,51 @@ def load_text_model(run_dir) -> TrainedTextModel:
     status = tf.train.Checkpoint(model=model).restore(checkpoint)
     status.expect_partial().assert_existing_objects_matched()
     return TrainedTextModel(model, text, run_config, run_dir)
+
+
+def default_run_dir(model_name: str, dataset: str, profile) -> str:
+    """``outputs/runs/<model>_<dataset>_<profile>``: where `train_or_load` keeps a run."""
+    from lstmgan_tf import config
+
+    return os.path.join(config.outputs_dir("runs"), f"{model_name}_{dataset}_{config.get_profile(profile).name}")
+
+
+def train_or_load(model_name: str, dataset: str = "synthetic_flowers", profile=None, out_dir=None,
+                  epochs: int | None = None, verbose="auto"):
+    """Trains a text-to-image model, or loads it if its run folder already holds the finished run.
+
+    A notebook re-run therefore does not train again; an interrupted run is
+    resumed from its last checkpoint.
+
+    Args:
+        model_name: ``"lstm_cgan"``, ``"last_word"`` or ``"gan_cls"``.
+        dataset: a captioned dataset name.
+        profile: profile name or `Profile` (default: ``$LSTMGAN_PROFILE``).
+        out_dir: the run folder (default: `default_run_dir`).
+        epochs: total epochs (default: the profile's).
+        verbose: ``model.fit``'s verbosity.
+
+    Returns:
+        ``(trained, history)``: a `TrainedTextModel` and the per-epoch history dict.
+    """
+    from lstmgan_tf import config, training
+    from lstmgan_tf.training import callbacks
+
+    if model_name not in TEXT_MODELS:
+        raise ValueError(f"unknown text-to-image model {model_name!r}; choose one of: {', '.join(TEXT_MODELS)}.")
+    profile = config.get_profile(profile)
+    epochs = epochs or profile.epochs
+    out_dir = os.fspath(out_dir or default_run_dir(model_name, dataset, profile))
+    config_path = os.path.join(out_dir, "config.json")
+    saved = None
+    if os.path.isfile(config_path):
+        with open(config_path, encoding="utf-8") as handle:
+            saved = json.load(handle)
+    finished = (saved is not None and saved.get("epochs") == epochs
+                and os.path.isfile(os.path.join(out_dir, "model.weights.h5")))
+    if not finished:
+        training.train(model_name, dataset, out_dir=out_dir, profile=profile, epochs=epochs,
+                       resume=saved is not None, verbose=verbose)
+    history_path = os.path.join(out_dir, "history.csv")
+    history = callbacks.read_history_csv(history_path) if os.path.isfile(history_path) else {}
+    return load_text_model(out_dir), history

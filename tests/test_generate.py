@@ -1,0 +1,99 @@
+"""Trained runs of the text models: text files, generate (with bad texts), evaluate, CLI."""
+
+import os
+
+import numpy as np
+import pytest
+
+from lstmgan_tf import cli, training
+from lstmgan_tf.generate import evaluate_runs, generate_sequence
+from lstmgan_tf.models.captions import TextPipeline
+from lstmgan_tf.models.text_jobs import load_text_model
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """One-epoch smoke runs of lstm_cgan and gan_cls on 32 flowers."""
+    root = tmp_path_factory.mktemp("runs")
+    previous = os.environ.get("LSTMGAN_OUTPUTS")
+    os.environ["LSTMGAN_OUTPUTS"] = str(root / "outputs")
+    try:
+        options = training.TrainOptions(dataset_size=32)
+        folders = {}
+        for name in ("lstm_cgan", "gan_cls"):
+            folders[name] = str(root / name)
+            training.train(name, "synthetic_flowers", out_dir=folders[name], profile="smoke",
+                           options=options, verbose=0)
+        yield folders
+    finally:
+        if previous is None:
+            os.environ.pop("LSTMGAN_OUTPUTS", None)
+        else:
+            os.environ["LSTMGAN_OUTPUTS"] = previous
+
+
+def test_run_folder_holds_the_text_pipeline(runs):
+    trained = load_text_model(runs["lstm_cgan"])
+    assert sorted(os.listdir(os.path.join(runs["lstm_cgan"], "text"))) == [
+        "text_pipeline.json", "training_captions.txt", "word_vectors.txt"]
+    again = TextPipeline.load(os.path.join(runs["lstm_cgan"], "text"))
+    caption = ["this flower has five yellow petals"]
+    np.testing.assert_array_equal(again.encode(caption)["caption_tokens"], trained.text.encode(caption)["caption_tokens"])
+    np.testing.assert_allclose(again.encode(caption)["sentence_vector"], trained.text.encode(caption)["sentence_vector"])
+    # The embedding in the checkpoint is the word2vec matrix of the saved vectors.
+    np.testing.assert_allclose(trained.model.word_embedding.embeddings.numpy(), again.embedding_matrix(), atol=1e-6)
+
+
+def test_generate_writes_one_image_per_word(runs, tmp_path):
+    trained = load_text_model(runs["lstm_cgan"])
+    result = generate_sequence(trained, "This flower has five YELLOW petals!", str(tmp_path))
+    words = ["this", "flower", "has", "five", "yellow", "petals"]
+    assert result["words"] == words
+    assert sorted(f for f in os.listdir(tmp_path) if f.startswith("word_")) == [
+        f"word_{i:02d}.png" for i in range(1, 7)]
+    assert result["images"].shape == (6, 32, 32, 3)
+    import imageio.v3 as iio
+
+    assert iio.imread(tmp_path / "word_01.png").shape == (128, 128, 3)
+    assert len(iio.imread(tmp_path / "sequence.gif", index=None)) == 6
+    assert os.path.getsize(tmp_path / "strip.png") > 0 and os.path.isfile(tmp_path / "final.png")
+
+
+def test_generate_handles_bad_texts(runs, tmp_path):
+    trained = load_text_model(runs["lstm_cgan"])
+    with pytest.raises(ValueError, match="has no words"):
+        generate_sequence(trained, "   ", str(tmp_path / "empty"))
+    with pytest.raises(ValueError, match="has no words"):
+        generate_sequence(trained, "🌸 !!", str(tmp_path / "emoji"))
+    with pytest.raises(ValueError, match="none of its words is in the model's vocabulary"):
+        generate_sequence(trained, "zebra quantum xylophone", str(tmp_path / "unknown"))
+    with pytest.warns(UserWarning, match="pétales"):
+        result = generate_sequence(trained, "a yellow flower with pétales", str(tmp_path / "accents"))
+    assert result["words"] == ["a", "yellow", "flower", "with", "pétales"]
+    long_text = " ".join(["a yellow flower with five petals"] * 10)
+    with pytest.warns(UserWarning, match="max_length=16"):
+        result = generate_sequence(trained, long_text, str(tmp_path / "long"))
+    assert len(result["words"]) == 16 and len(result["files"]["words"]) == 16
+
+
+def test_gan_cls_generates_one_image(runs, tmp_path):
+    trained = load_text_model(runs["gan_cls"])
+    result = generate_sequence(trained, "a red flower", str(tmp_path))
+    assert result["images"].shape == (1, 32, 32, 3)
+    assert os.listdir(tmp_path) == ["final.png"]
+
+
+def test_evaluate_returns_finite_numbers_of_the_right_shape(runs, tmp_path):
+    results, paths = evaluate_runs([runs["lstm_cgan"], runs["gan_cls"]], str(tmp_path), count=8, verbose=False)
+    assert [r.name for r in results] == ["lstm_cgan", "gan_cls", "real"]
+    lstm, gan_cls, _ = results
+    for key in ("ssim", "distance", "fid", "kid", "acc_petal_colour"):
+        assert np.isfinite(lstm.final[key]) and np.isfinite(gan_cls.final[key]), key
+    assert lstm.per_word["ssim"].shape == (16,) and gan_cls.per_word is None
+    assert all(os.path.isfile(path) for path in paths.values())
+
+
+def test_cli_reports_bad_checkpoints_in_one_line(tmp_path, capsys):
+    assert cli.main(["generate", "--checkpoint", str(tmp_path), "--text", "a red flower",
+                     "--out", str(tmp_path / "out")]) == 2
+    assert "holds no run (no config.json)" in capsys.readouterr().err

@@ -1,0 +1,36 @@
+"""From captioned images to model inputs: the text pipeline and the training examples."""
+
+import numpy as np
+import pytest
+
+from lstmgan_tf import data
+from lstmgan_tf.models.captions import TextPipeline, image_examples
+
+
+@pytest.fixture(scope="module")
+def flowers():
+    return data.load_arrays("synthetic_flowers", count=24, profile="smoke")
+
+
+def test_examples_hold_every_caption_of_each_image(flowers):
+    text = TextPipeline.fit(flowers.captions, profile="smoke")
+    examples = list(image_examples(flowers, text).as_numpy_iterator())
+    assert len(examples) == 24
+    first = examples[0]
+    assert first["caption_tokens"].shape == (5, 16) and first["sentence_vector"].shape == (5, 16)
+    assert first["caption_count"] == 5 and first["image_index"] == 0
+    np.testing.assert_array_equal(first["caption_tokens"], text.encode(flowers.captions[0])["caption_tokens"])
+    assert first["image"].min() >= -1.0 and first["image"].max() <= 1.0
+    # Sentence vectors are rescaled to length sqrt(dim), so D's condition is visible.
+    np.testing.assert_allclose(np.linalg.norm(first["sentence_vector"], axis=1), 4.0, rtol=1e-5)
+
+
+def test_doc2vec_pipeline_reloads_to_the_same_vectors(flowers, tmp_path):
+    text = TextPipeline.fit(flowers.captions, profile="smoke", sentence_encoder="doc2vec")
+    again = TextPipeline.load(text.save(str(tmp_path)))
+    caption = ["a red flower with five petals"]
+    np.testing.assert_array_equal(again.encode(caption)["sentence_vector"], text.encode(caption)["sentence_vector"])
+    with pytest.raises(ValueError, match="unknown sentence encoder 'skipthought'"):
+        TextPipeline.fit(flowers.captions, sentence_encoder="skipthought")
+    with pytest.raises(FileNotFoundError, match="text_pipeline.json"):
+        TextPipeline.load(str(tmp_path / "missing"))
