@@ -199,8 +199,9 @@ def one_step(strategy):
     global initial
     with strategy.scope():
         gan = build_dcgan("smoke", seed=1, discriminator_steps=1)
-        gan.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
-                    g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5))
+        # Plain SGD: Adam's first step is lr * sign(gradient), which turns float-rounding noise in
+        # near-zero gradients into full-size steps and hides what this test checks.
+        gan.compile(d_optimizer=keras.optimizers.SGD(0.05), g_optimizer=keras.optimizers.SGD(0.05))
     if initial is None:
         initial = [v.numpy() for v in gan.weights]
     gan.set_weights(initial)
@@ -229,7 +230,7 @@ def test_one_step_on_two_logical_devices_matches_one_device(tmp_path):
     result = json.loads(done.stdout.split("RESULT ", 1)[1])
     assert result["replicas"] == 2
     assert result["moved"] > 1e-4  # the step did change the weights...
-    assert result["difference"] < 2e-5  # ...in the same way on two replicas
+    assert result["difference"] < 1e-5  # ...in the same way on two replicas
     for key, value in result["single"].items():
         assert result["mirrored"][key] == pytest.approx(value, rel=1e-4, abs=1e-6), key
 
