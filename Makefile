@@ -24,10 +24,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m lstmgan_tf data preview --dataset synthetic_flowers --out outputs/run
-	$(PY) -m lstmgan_tf data preview --dataset synthetic_faces --out outputs/run
-	$(PY) -m lstmgan_tf data preview --dataset abstract_art --out outputs/run
-	@echo "Look at the sample grids in outputs/run/"
+	$(PY) -m lstmgan_tf main-job --out outputs/run
 
 test: test-package test-notebooks
 

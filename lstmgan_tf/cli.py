@@ -14,6 +14,7 @@ import sys
 
 # Modules that define commands, in the order ``--help`` lists them.
 COMMAND_MODULES = (
+    "lstmgan_tf.main_job",
     "lstmgan_tf.data.commands",
     "lstmgan_tf.notebook_tools",
     "lstmgan_tf.training.commands",

@@ -1,0 +1,121 @@
+"""``python -m lstmgan_tf main-job``: the kit's main job, what ``make run`` does.
+
+On the built-in ``synthetic_flowers`` data, at the chosen profile (default
+``classroom``: about 10-15 minutes on a 2-core CPU):
+
+1. trains the LSTM-CGAN (`lstmgan_tf.models.lstm_cgan`), or resumes it from its
+   last checkpoint when an earlier run was interrupted, or reuses it when it is
+   finished;
+2. writes word-by-word sequences (one PNG per word, a strip with the words and
+   a GIF) for a few test captions, and the paper's colour swap (Fig. 5);
+3. evaluates it on the test captions (SSIM, feature distance, attribute
+   accuracy, FID/KID, per word) and prints the table;
+4. prints where everything is.
+
+    python -m lstmgan_tf main-job --out outputs/run
+    python -m lstmgan_tf main-job --out outputs/run --publish assets   # also refresh the README's figures
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+
+DATASET = "synthetic_flowers"
+MODEL = "lstm_cgan"
+SEQUENCE_CAPTIONS = 3
+COLOUR_SWAP_TEMPLATE = "this flower has five {} petals and a brown center"
+COLOUR_SWAP_COLOURS = ("yellow", "white", "pink")
+PUBLISHED_STRIP = "lstm_cgan_word_by_word.png"
+PUBLISHED_SWAP = "lstm_cgan_colour_swap.png"
+
+
+def _slug(caption: str, limit: int = 40) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", caption.lower()).strip("_")[:limit]
+
+
+def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish: str | None = None,
+                 verbose="auto") -> dict:
+    """Trains, generates and evaluates; returns the paths it wrote.
+
+    Args:
+        out_dir: folder for everything (``run/``, ``sequences/``, ``evaluation/``).
+        profile: profile name or `Profile` (default: ``$LSTMGAN_PROFILE``, else classroom).
+        epochs: training epochs (default: the profile's).
+        publish: a folder (e.g. ``assets``) that also gets the first caption's
+            word strip, the colour swap and the evaluation figure.
+        verbose: ``model.fit``'s verbosity (1: a progress bar per epoch).
+    """
+    from lstmgan_tf import config, data, viz
+    from lstmgan_tf.generate import evaluate_runs, generate_sequence
+    from lstmgan_tf.models import text_jobs
+
+    if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1):
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}.")
+    profile = config.get_profile(profile)
+    out_dir = os.fspath(out_dir)
+    run_dir = os.path.join(out_dir, "run")
+    print(f"[1/3] training the LSTM-CGAN on {DATASET} at profile {profile.name!r} in {run_dir} "
+          "(an interrupted run resumes; a finished one is reused)", flush=True)
+    trained, _ = text_jobs.train_or_load(MODEL, DATASET, profile=profile, out_dir=run_dir, epochs=epochs,
+                                         verbose=verbose)
+
+    print("[2/3] drawing captions word by word", flush=True)
+    test_data = data.load_arrays(DATASET, split="test", count=SEQUENCE_CAPTIONS, profile=profile)
+    captions = [group[0] for group in test_data.captions[:SEQUENCE_CAPTIONS]]
+    paths = {"run": run_dir, "sequences": []}
+    for index, caption in enumerate(captions, start=1):
+        folder = os.path.join(out_dir, "sequences", f"{index:02d}_{_slug(caption)}")
+        result = generate_sequence(trained, caption, folder)
+        paths["sequences"].append(folder)
+        print(f"      {caption!r}: {len(result['words'])} images in {folder}", flush=True)
+    swapped = [COLOUR_SWAP_TEMPLATE.format(colour) for colour in COLOUR_SWAP_COLOURS]
+    swap_images = text_jobs.generate_images(trained.model, trained.text, swapped)
+    paths["colour_swap"] = viz.save_figure(
+        viz.image_grid(swap_images, swapped, columns=len(swapped), cell_size=2.2),
+        os.path.join(out_dir, "colour_swap.png"),
+    )
+
+    print("[3/3] evaluating on the test captions", flush=True)
+    _, evaluation_paths = evaluate_runs([run_dir], os.path.join(out_dir, "evaluation"))
+    paths["evaluation"] = evaluation_paths
+    with open(evaluation_paths["markdown"], encoding="utf-8") as handle:
+        print(handle.read())
+
+    if publish:
+        os.makedirs(publish, exist_ok=True)
+        copies = {
+            os.path.join(paths["sequences"][0], "strip.png"): PUBLISHED_STRIP,
+            paths["colour_swap"]: PUBLISHED_SWAP,
+        }
+        for source, name in copies.items():
+            shutil.copyfile(source, os.path.join(publish, name))
+        paths["published"] = [os.path.join(publish, name) for name in copies.values()]
+
+    print("Where to look:")
+    print(f"  word-by-word sequences (word_NN.png, strip.png, sequence.gif): {os.path.join(out_dir, 'sequences')}")
+    print(f"  the colour swap (paper Fig. 5):                               {paths['colour_swap']}")
+    print(f"  evaluation table and per-word figure:                         {os.path.dirname(evaluation_paths['markdown'])}")
+    print(f"  training samples per epoch, samples.gif, history.csv:        {run_dir}")
+    print(f"  TensorBoard:  .venv/bin/tensorboard --logdir {os.path.join(run_dir, 'logs')}")
+    print(f"  your caption: .venv/bin/python -m lstmgan_tf generate --checkpoint {run_dir} "
+          "--text \"a pink flower with six round petals\" --out outputs/my_caption")
+    return paths
+
+
+def add_parser(subparsers) -> None:
+    import argparse
+
+    from lstmgan_tf.cli import add_profile_argument
+
+    parser = subparsers.add_parser(
+        "main-job", help="train the LSTM-CGAN on the built-in flowers, draw captions word by word, evaluate",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--out", default=os.path.join("outputs", "run"), help="output folder (default outputs/run)")
+    parser.add_argument("--epochs", type=int, default=None, help="training epochs (default: the profile's)")
+    parser.add_argument("--publish", default=None, metavar="DIR",
+                        help="also copy the word strip and the colour swap here (e.g. assets)")
+    add_profile_argument(parser)
+    parser.set_defaults(func=lambda args: run_main_job(args.out, args.profile, args.epochs, args.publish, 1) and 0)

@@ -1,0 +1,40 @@
+"""The kit's main job (``make run``): train, draw word by word, evaluate, resume."""
+
+import os
+
+import pytest
+
+from lstmgan_tf import cli
+from lstmgan_tf.main_job import PUBLISHED_STRIP, PUBLISHED_SWAP, run_main_job
+
+
+def test_main_job_writes_sequences_evaluation_and_published_figures(tmp_path, capsys):
+    out = tmp_path / "run"
+    paths = run_main_job(str(out), profile="smoke", publish=str(tmp_path / "assets"), verbose=0)
+    printed = capsys.readouterr().out
+
+    assert len(paths["sequences"]) == 3
+    for folder in paths["sequences"]:
+        files = os.listdir(folder)
+        words = [name for name in files if name.startswith("word_")]
+        assert words and {"strip.png", "sequence.gif", "final.png"} <= set(files)
+    assert os.path.isfile(paths["colour_swap"])
+    for key in ("csv", "markdown", "figure"):
+        assert os.path.isfile(paths["evaluation"][key]), key
+    assert sorted(os.listdir(tmp_path / "assets")) == sorted([PUBLISHED_STRIP, PUBLISHED_SWAP])
+    assert "Where to look" in printed and "| LSTM-CGAN" in printed
+
+    # A second call reuses the finished run instead of training again.
+    before = os.path.getmtime(out / "run" / "model.weights.h5")
+    run_main_job(str(out), profile="smoke", verbose=0)
+    assert os.path.getmtime(out / "run" / "model.weights.h5") == before
+
+
+def test_main_job_rejects_bad_epochs(tmp_path):
+    with pytest.raises(ValueError, match="epochs must be a positive integer"):
+        run_main_job(str(tmp_path), profile="smoke", epochs=0)
+
+
+def test_main_job_is_a_cli_command(tmp_path, capsys):
+    assert cli.main(["main-job", "--out", str(tmp_path), "--profile", "nonsense"]) == 2
+    assert "nonsense" in capsys.readouterr().err
