@@ -190,6 +190,10 @@ def evaluate_runs(run_dirs, out_dir, count=None, vgg16_weights=None, classifier_
             print(f"evaluating {trained.name} ({trained.run_dir}) on {count} test captions ...")
         results.append(evaluation.evaluate_trained(trained, test_data, feature_space, classifier, real_features,
                                                    count=count, attributes=attributes, seed=seed))
+    names = [trained.name for trained in trained_runs]
+    for trained, result in zip(trained_runs, results):
+        if names.count(trained.name) > 1:  # Two runs of one model: name their folders.
+            result.tag = os.path.basename(os.path.normpath(trained.run_dir))
     results.append(evaluation.evaluate_real(test_data, feature_space, classifier, real_features, count=count,
                                             attributes=attributes, seed=seed))
     paths = evaluation.write_tables(results, out_dir, feature_space.label)

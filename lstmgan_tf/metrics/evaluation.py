@@ -48,16 +48,25 @@ class ModelEvaluation:
             ``count``, ``ssim``, ``distance``, ``acc_<attribute>``), or `None`
             for a model with one image per caption.
         attribute_counts: attribute -> how many captions asked for it.
+        tag: added to the label to tell apart two runs of one model (e.g.
+            the run folder's name).
     """
 
     name: str
     final: dict
     per_word: dict | None = None
     attribute_counts: dict = dataclasses.field(default_factory=dict)
+    tag: str = ""
+
+    @property
+    def key(self) -> str:
+        """The model's name in the CSV files (``lstm_cgan:RUN`` when tagged)."""
+        return f"{self.name}:{self.tag}" if self.tag else self.name
 
     @property
     def label(self) -> str:
-        return MODEL_LABELS.get(self.name, self.name)
+        label = MODEL_LABELS.get(self.name, self.name)
+        return f"{label} [{self.tag}]" if self.tag else label
 
 
 def evaluation_captions(test_data, count: int | None = None):
@@ -246,7 +255,7 @@ def write_tables(evaluations, folder, feature_label: str) -> dict[str, str]:
         writer = csv.writer(handle)
         writer.writerow(["model", *keys, "feature_space"])
         for evaluation in evaluations:
-            writer.writerow([evaluation.name, *[evaluation.final.get(k, float("nan")) for k in keys], feature_label])
+            writer.writerow([evaluation.key, *[evaluation.final.get(k, float("nan")) for k in keys], feature_label])
     with open(paths["markdown"], "w", encoding="utf-8") as handle:
         handle.write(markdown_table(evaluations, feature_label))
     with open(paths["per_word_csv"], "w", newline="", encoding="utf-8") as handle:
@@ -260,7 +269,7 @@ def write_tables(evaluations, folder, feature_label: str) -> dict[str, str]:
             if not evaluation.per_word:
                 continue
             for row, position in enumerate(evaluation.per_word["position"]):
-                writer.writerow([evaluation.name, int(position),
+                writer.writerow([evaluation.key, int(position),
                                  *[evaluation.per_word.get(k, np.full(row + 1, np.nan))[row] for k in metric_keys]])
     return paths
 
