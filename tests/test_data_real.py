@@ -246,3 +246,25 @@ def test_no_caption_matching_at_all_is_an_error(tmp_path):
 def test_to_square_rgb_rejects_a_non_image_array():
     with pytest.raises(ValueError, match=r"expected an image of shape .* got \(4, 4, 2\)"):
         real.to_square_rgb(np.zeros((4, 4, 2), np.uint8), 8)
+
+
+def test_a_text_model_trains_on_an_image_folder_through_the_cli(image_folder, tmp_path):
+    """``train --model lstm_cgan --dataset folder --set data.path=DIR``: real captioned images."""
+    from lstmgan_tf import cli
+    from lstmgan_tf.models.text_jobs import load_text_model
+
+    out = tmp_path / "run"
+    assert cli.main(["train", "--model", "lstm_cgan", "--dataset", "folder", "--set", f"data.path={image_folder}",
+                     "--profile", "smoke", "--batch-size", "4", "--out", str(out)]) == 0
+    trained = load_text_model(out)
+    assert "green" in trained.text.vectorizer.words
+    assert cli.main(["train", "--model", "lstm_cgan", "--dataset", "folder", "--set", "data.nonsense=1",
+                     "--profile", "smoke", "--out", str(tmp_path / "bad")]) == 2
+
+
+def test_text_flags_read_true_and_false():
+    from lstmgan_tf.data.real import _as_bool
+
+    assert _as_bool("false", "download") is False and _as_bool("Yes", "download") is True
+    with pytest.raises(ValueError, match="expected true or false"):
+        _as_bool("maybe", "download")

@@ -11,8 +11,10 @@ on the same examples with the same budget:
 --out DIR`` trains one; any captioned dataset works. Model settings can be
 changed with ``--set KEY=VALUE``: any field of `LSTMCGANConfig` /
 `GANCLSConfig` (``noise_dim=16``, ``generator_steps=2``,
-``trainable_word_vectors=true``, ...), plus ``sentence_encoder=sif|doc2vec``
-and ``captions_per_image=N`` (synthetic sets).
+``trainable_word_vectors=true``, ...), plus ``sentence_encoder=sif|doc2vec``,
+``captions_per_image=N`` (synthetic sets) and ``data.OPTION=VALUE`` for the
+dataset (``data.captions_dir=DIR`` for Reed et al.'s Oxford-102 / CUB
+captions, ``data.path=DIR`` for a ``folder`` dataset, ``data.download=true``).
 
 Besides the runner's files, the run folder holds ``text/`` (vocabulary, word
 vectors, sentence encoder: `TextPipeline.save`), so `load_text_model` needs
@@ -58,14 +60,17 @@ def _split_extra(extra, config_class, model_name):
     fields = {f.name: f.type for f in dataclasses.fields(config_class)}
     overrides, text_options = {}, {}
     for key, value in dict(extra).items():
-        if key in _TEXT_OPTIONS:
+        if key.startswith("data.") and len(key) > len("data."):
+            # A dataset option (``data.captions_dir=DIR``, ``data.path=DIR``, ...).
+            text_options[key] = value
+        elif key in _TEXT_OPTIONS:
             text_options[key] = value
         elif key in fields:
             overrides[key] = _parse_value(key, str(value), fields[key])
         else:
             raise ValueError(
                 f"model {model_name!r} has no setting {key!r}; --set takes: "
-                f"{', '.join(sorted([*fields, *_TEXT_OPTIONS]))}."
+                f"{', '.join(sorted([*fields, *_TEXT_OPTIONS]))}, or data.OPTION for the dataset."
             )
     return overrides, text_options
 
@@ -73,7 +78,7 @@ def _split_extra(extra, config_class, model_name):
 def _load_training_data(profile, dataset_name, options, text_options):
     from lstmgan_tf import data
 
-    source_options = {}
+    source_options = {key[len("data."):]: value for key, value in text_options.items() if key.startswith("data.")}
     if "captions_per_image" in text_options:
         source_options["captions_per_image"] = _parse_value(
             "captions_per_image", text_options["captions_per_image"], int
