@@ -1,5 +1,5 @@
 # lstmgan_tf: every target sets itself up on a fresh machine (Python 3.11 + make).
-#   make run        the kit's main job on the built-in data
+#   make run        the kit's main job on the built-in data (run-publish: also refresh assets/)
 #   make test       pytest for the package + nbval over every notebook at `smoke`
 #   make notebooks  execute every notebook at `classroom` into outputs/notebooks/
 #   make jupyter    start Jupyter on notebooks/
@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 NBVAL_DIR := outputs/nbval
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: setup run test test-package test-notebooks notebooks jupyter record-nbval clean
+.PHONY: setup run run-publish test test-package test-notebooks notebooks jupyter record-nbval clean
 
 setup: $(STAMP)
 
@@ -25,6 +25,9 @@ $(STAMP): requirements.txt pyproject.toml
 
 run: $(STAMP)
 	$(PY) -m lstmgan_tf main-job --out outputs/run
+
+run-publish: $(STAMP)
+	$(PY) -m lstmgan_tf main-job --out outputs/run --publish assets
 
 test: test-package test-notebooks
 
