@@ -179,6 +179,9 @@ def evaluate_runs(run_dirs, out_dir, count=None, vgg16_weights=None, classifier_
     train_data = data.load_arrays(first["dataset"], split="train", image_size=first["image_size"],
                                   count=first["dataset_size"], profile=profile)
     os.makedirs(out_dir, exist_ok=True)
+    if verbose and not (classifier_path and os.path.isfile(classifier_path)):
+        print(f"training the judge: a classifier of {len(train_data)} real {first['dataset']} images "
+              "(a minute or two at classroom on a 2-core CPU) ...", flush=True)
     feature_space, classifier = evaluation.load_feature_space(
         test_data, train_data, vgg16_weights=vgg16_weights, classifier_path=classifier_path, profile=profile,
         out_folder=out_dir, text=trained_runs[0].text,

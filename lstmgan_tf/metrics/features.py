@@ -159,7 +159,7 @@ class AttributeClassifier:
             .map(lambda x, y: (tf.image.random_flip_left_right(x, seed=seed), y))
             .batch(batch_size)
         )
-        self.network.fit(dataset, epochs=epochs, verbose=verbose)
+        self.network.fit(dataset, epochs=epochs, verbose=verbose, shuffle=False)  # Shuffled above.
         return self
 
     def features(self, images, batch_size: int = 256) -> np.ndarray:

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 
@@ -72,7 +74,11 @@ def frechet_distance(generated_features, real_features) -> float:
     a, b = _check_sets(generated_features, real_features, least=2)
     mean_a, mean_b = a.mean(axis=0), b.mean(axis=0)
     cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
-    root, _ = linalg.sqrtm(cov_a @ cov_b, disp=False)
+    with warnings.catch_warnings():
+        # Dead ReLU features make the product singular: scipy warns, and a
+        # non-finite root is regularised below.
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
+        root, _ = linalg.sqrtm(cov_a @ cov_b, disp=False)
     if not np.all(np.isfinite(root)):
         # A singular product (few samples, many features): regularise it.
         offset = np.eye(len(cov_a)) * 1e-6
