@@ -1,7 +1,7 @@
 """``python -m lstmgan_tf main-job``: the kit's main job, what ``make run`` does.
 
 On the built-in ``synthetic_flowers`` data, at the chosen profile (default
-``classroom``: about 10-15 minutes on a 2-core CPU):
+``classroom``: 6.5 minutes measured on a 2-core CPU):
 
 1. trains the LSTM-CGAN (`lstmgan_tf.models.lstm_cgan`), or resumes it from its
    last checkpoint when an earlier run was interrupted, or reuses it when it is
@@ -44,7 +44,7 @@ def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish:
         profile: profile name or `Profile` (default: ``$LSTMGAN_PROFILE``, else classroom).
         epochs: training epochs (default: the profile's).
         publish: a folder (e.g. ``assets``) that also gets the first caption's
-            word strip, the colour swap and the evaluation figure.
+            word strip and the colour swap.
         verbose: ``model.fit``'s verbosity (1: a progress bar per epoch).
     """
     from lstmgan_tf import config, data, viz
