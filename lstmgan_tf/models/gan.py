@@ -464,11 +464,11 @@ def parse_settings(extra, types: dict, model_name: str) -> tuple[dict, dict]:
     Raises:
         ValueError: for an unknown key or a value of the wrong type.
     """
-    settings, source_options = {}, {}
-    for key, value in dict(extra).items():
-        if key.startswith("data."):
-            source_options[key[len("data."):]] = value
-            continue
+    from lstmgan_tf.training.registry import split_data_options
+
+    model_settings, source_options = split_data_options(extra)
+    settings = {}
+    for key, value in model_settings.items():
         if key not in types:
             raise ValueError(
                 f"unknown setting {key!r} for model {model_name!r}; choose one of: "

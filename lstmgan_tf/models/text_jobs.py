@@ -56,14 +56,12 @@ def _parse_value(key: str, text: str, kind):
 
 
 def _split_extra(extra, config_class, model_name):
-    """Splits ``--set`` options into config overrides and text-pipeline options."""
+    """Splits ``--set`` options into config overrides, text-pipeline options and dataset options."""
     fields = {f.name: f.type for f in dataclasses.fields(config_class)}
+    model_settings, source_options = registry.split_data_options(extra)
     overrides, text_options = {}, {}
-    for key, value in dict(extra).items():
-        if key.startswith("data.") and len(key) > len("data."):
-            # A dataset option (``data.captions_dir=DIR``, ``data.path=DIR``, ...).
-            text_options[key] = value
-        elif key in _TEXT_OPTIONS:
+    for key, value in model_settings.items():
+        if key in _TEXT_OPTIONS:
             text_options[key] = value
         elif key in fields:
             overrides[key] = _parse_value(key, str(value), fields[key])
@@ -72,13 +70,13 @@ def _split_extra(extra, config_class, model_name):
                 f"model {model_name!r} has no setting {key!r}; --set takes: "
                 f"{', '.join(sorted([*fields, *_TEXT_OPTIONS]))}, or data.OPTION for the dataset."
             )
-    return overrides, text_options
+    return overrides, text_options, source_options
 
 
-def _load_training_data(profile, dataset_name, options, text_options):
+def _load_training_data(profile, dataset_name, options, text_options, source_options):
     from lstmgan_tf import data
 
-    source_options = {key[len("data."):]: value for key, value in text_options.items() if key.startswith("data.")}
+    source_options = dict(source_options)
     if "captions_per_image" in text_options:
         source_options["captions_per_image"] = _parse_value(
             "captions_per_image", text_options["captions_per_image"], int
@@ -145,10 +143,10 @@ def _build_text_job(model_name, profile, dataset_name, options):
             "caption, a shape known only at run time. Train it without --xla."
         )
     config_class = GANCLSConfig if model_name == "gan_cls" else LSTMCGANConfig
-    overrides, text_options = _split_extra(options.extra, config_class, model_name)
+    overrides, text_options, source_options = _split_extra(options.extra, config_class, model_name)
     if options.image_size is not None:
         overrides.setdefault("image_size", options.image_size)
-    arrays = _load_training_data(profile, dataset_name, options, text_options)
+    arrays = _load_training_data(profile, dataset_name, options, text_options, source_options)
     sentence_encoder = text_options.get("sentence_encoder", "sif")
     text = TextPipeline.fit(
         arrays.captions, profile=profile, sentence_encoder=sentence_encoder,

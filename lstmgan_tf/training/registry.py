@@ -94,6 +94,28 @@ class TrainingJob:
     write_files: Callable | None = None
 
 
+DATA_OPTION_PREFIX = "data."
+
+
+def split_data_options(extra: Mapping[str, Any]) -> tuple[dict, dict]:
+    """Splits ``--set`` values into the model's own and the dataset's.
+
+    Keys ``data.NAME`` (``data.path=DIR``, ``data.captions_dir=DIR``,
+    ``data.download=true``) are options of the dataset loader
+    (`lstmgan_tf.data.load_arrays`); every builder passes them on unchanged.
+
+    Returns:
+        ``(model_settings, source_options)``, the second without the prefix.
+    """
+    model_settings, source_options = {}, {}
+    for key, value in dict(extra).items():
+        if key.startswith(DATA_OPTION_PREFIX) and len(key) > len(DATA_OPTION_PREFIX):
+            source_options[key[len(DATA_OPTION_PREFIX):]] = value
+        else:
+            model_settings[key] = value
+    return model_settings, source_options
+
+
 def register_model(name: str):
     """Decorator: registers ``builder(profile, dataset_name, options)`` as ``name``."""
 
