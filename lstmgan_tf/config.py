@@ -63,6 +63,8 @@ class Profile:
         max_caption_length: captions are cut to this many words.
         detector_epochs: training epochs of the real/fake detectors of the
             LSTM-as-discriminator study.
+        judge_epochs: training epochs of the classifier that judges generated
+            images in the evaluation (`lstmgan_tf.metrics`).
         checkpoint_every_steps: training steps between two checkpoints.
     """
 
@@ -85,6 +87,7 @@ class Profile:
     lstm_units: int
     max_caption_length: int
     detector_epochs: int
+    judge_epochs: int
     checkpoint_every_steps: int
 
     def __post_init__(self):
@@ -124,6 +127,7 @@ PROFILES: dict[str, Profile] = {
         lstm_units=32,
         max_caption_length=16,
         detector_epochs=1,
+        judge_epochs=5,
         checkpoint_every_steps=2,
     ),
     "classroom": Profile(
@@ -146,6 +150,9 @@ PROFILES: dict[str, Profile] = {
         lstm_units=128,
         max_caption_length=20,
         detector_epochs=8,
+        # 16 epochs left the judge at 95% (petal colour) and 46% (petal count)
+        # on held-out real flowers; 40 reach 99.6% and 62-89%.
+        judge_epochs=40,
         checkpoint_every_steps=50,
     ),
     "paper": Profile(
@@ -169,6 +176,7 @@ PROFILES: dict[str, Profile] = {
         lstm_units=256,
         max_caption_length=30,
         detector_epochs=30,
+        judge_epochs=40,
         checkpoint_every_steps=500,
     ),
 }
@@ -244,3 +252,19 @@ def outputs_dir(*parts: str) -> str:
     path = os.path.join(root, *parts)
     os.makedirs(path, exist_ok=True)
     return path
+
+
+def parse_flag(value, name: str) -> bool:
+    """A yes/no setting given as a bool or as text (``--set data.download=true``).
+
+    Raises:
+        ValueError: for text that is not one of true/false, yes/no, on/off, 1/0.
+    """
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"{name}={value!r}: expected true or false.")
+    return bool(value)

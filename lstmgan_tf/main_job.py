@@ -118,4 +118,9 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--publish", default=None, metavar="DIR",
                         help="also copy the word strip and the colour swap here (e.g. assets)")
     add_profile_argument(parser)
-    parser.set_defaults(func=lambda args: run_main_job(args.out, args.profile, args.epochs, args.publish, 1) and 0)
+    parser.set_defaults(func=_run)
+
+
+def _run(args) -> int:
+    run_main_job(args.out, args.profile, args.epochs, args.publish, verbose=1)
+    return 0

@@ -35,3 +35,9 @@ def test_outputs_dir_honours_the_environment(tmp_path, monkeypatch):
     path = config.outputs_dir("datasets")
     assert path == str(tmp_path / "elsewhere" / "datasets")
     assert (tmp_path / "elsewhere" / "datasets").is_dir()
+
+
+def test_flags_given_as_text_read_true_and_false():
+    assert config.parse_flag("false", "download") is False and config.parse_flag("Yes", "download") is True
+    with pytest.raises(ValueError, match="download='maybe': expected true or false"):
+        config.parse_flag("maybe", "download")

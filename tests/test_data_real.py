@@ -261,10 +261,3 @@ def test_a_text_model_trains_on_an_image_folder_through_the_cli(image_folder, tm
     assert cli.main(["train", "--model", "lstm_cgan", "--dataset", "folder", "--set", "data.nonsense=1",
                      "--profile", "smoke", "--out", str(tmp_path / "bad")]) == 2
 
-
-def test_text_flags_read_true_and_false():
-    from lstmgan_tf.data.real import _as_bool
-
-    assert _as_bool("false", "download") is False and _as_bool("Yes", "download") is True
-    with pytest.raises(ValueError, match="expected true or false"):
-        _as_bool("maybe", "download")

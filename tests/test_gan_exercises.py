@@ -59,34 +59,28 @@ WRONG_G = {
 }
 
 
-@pytest.mark.parametrize("function", [right_d, right_d_keras])
-def test_right_discriminator_losses_pass(function):
-    feedback = exercises.check_discriminator_loss(function)
+CHECKERS = {
+    "discriminator": (exercises.check_discriminator_loss, [right_d, right_d_keras], WRONG_D),
+    "generator": (exercises.check_generator_loss, [right_g], WRONG_G),
+}
+
+
+@pytest.mark.parametrize("checker, function", [(c, f) for c, (_, rights, _) in CHECKERS.items() for f in rights])
+def test_right_losses_pass(checker, function):
+    feedback = CHECKERS[checker][0](function)
     assert feedback.passed, feedback.message
 
 
-@pytest.mark.parametrize("mistake", sorted(WRONG_D))
-def test_each_discriminator_mistake_gets_its_message(mistake):
-    function, message = WRONG_D[mistake]
-    feedback = exercises.check_discriminator_loss(function)
+@pytest.mark.parametrize("checker, mistake", [(c, m) for c, (_, _, wrong) in CHECKERS.items() for m in sorted(wrong)])
+def test_each_mistake_gets_its_message(checker, mistake):
+    check, _, wrong = CHECKERS[checker]
+    function, message = wrong[mistake]
+    feedback = check(function)
     assert not feedback.passed
     assert message in feedback.message
 
 
-def test_discriminator_messages_are_distinct():
-    messages = {exercises.check_discriminator_loss(f).message for f, _ in WRONG_D.values()}
-    assert len(messages) == len(WRONG_D)
-
-
-def test_right_generator_loss_passes():
-    feedback = exercises.check_generator_loss(right_g)
-    assert feedback.passed, feedback.message
-
-
-@pytest.mark.parametrize("mistake", sorted(WRONG_G))
-def test_each_generator_mistake_gets_its_message(mistake):
-    function, message = WRONG_G[mistake]
-    feedback = exercises.check_generator_loss(function)
-    assert not feedback.passed
-    assert message in feedback.message
-    assert len({exercises.check_generator_loss(f).message for f, _ in WRONG_G.values()}) == len(WRONG_G)
+@pytest.mark.parametrize("checker", sorted(CHECKERS))
+def test_messages_are_distinct(checker):
+    check, _, wrong = CHECKERS[checker]
+    assert len({check(function).message for function, _ in wrong.values()}) == len(wrong)

@@ -15,9 +15,8 @@ from lstmgan_tf.models.text_jobs import load_text_model
 def runs(tmp_path_factory):
     """One-epoch smoke runs of lstm_cgan and gan_cls on 32 flowers."""
     root = tmp_path_factory.mktemp("runs")
-    previous = os.environ.get("LSTMGAN_OUTPUTS")
-    os.environ["LSTMGAN_OUTPUTS"] = str(root / "outputs")
-    try:
+    with pytest.MonkeyPatch.context() as patch:  # Module-scoped: the autouse fixture is per test.
+        patch.setenv("LSTMGAN_OUTPUTS", str(root / "outputs"))
         options = training.TrainOptions(dataset_size=32)
         folders = {}
         for name in ("lstm_cgan", "gan_cls"):
@@ -25,11 +24,6 @@ def runs(tmp_path_factory):
             training.train(name, "synthetic_flowers", out_dir=folders[name], profile="smoke",
                            options=options, verbose=0)
         yield folders
-    finally:
-        if previous is None:
-            os.environ.pop("LSTMGAN_OUTPUTS", None)
-        else:
-            os.environ["LSTMGAN_OUTPUTS"] = previous
 
 
 def test_run_folder_holds_the_text_pipeline(runs):

@@ -41,18 +41,12 @@ def _child_env(outputs):
 def reference_run(tmp_path_factory):
     """An uninterrupted smoke run: 3 epochs, 18 steps."""
     folder = tmp_path_factory.mktemp("reference")
-    previous = os.environ.get("LSTMGAN_OUTPUTS")
-    os.environ["LSTMGAN_OUTPUTS"] = str(folder / "outputs")
-    try:
+    with pytest.MonkeyPatch.context() as patch:  # Module-scoped: the autouse fixture is per test.
+        patch.setenv("LSTMGAN_OUTPUTS", str(folder / "outputs"))
         result = training.train(
             "dcgan", RUN["dataset"], out_dir=folder / "run", profile="smoke",
             epochs=RUN["epochs"], options=_options(), verbose=0,
         )
-    finally:
-        if previous is None:
-            os.environ.pop("LSTMGAN_OUTPUTS")
-        else:
-            os.environ["LSTMGAN_OUTPUTS"] = previous
     return result
 
 

@@ -40,6 +40,7 @@ import re
 
 import numpy as np
 
+from lstmgan_tf import config as _config
 from lstmgan_tf.data.core import CaptionedImages
 
 logger = logging.getLogger("lstmgan_tf.data")
@@ -57,17 +58,6 @@ BAD_IMAGE = "unreadable image"
 # Images and caption files.
 # --------------------------------------------------------------------------- #
 
-
-def _as_bool(value, name: str) -> bool:
-    """A flag given as a bool or as text (``--set data.download=true`` passes a string)."""
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in ("1", "true", "yes", "on"):
-            return True
-        if lowered in ("0", "false", "no", "off", ""):
-            return False
-        raise ValueError(f"{name}={value!r}: expected true or false.")
-    return bool(value)
 
 def to_square_rgb(image, image_size: int) -> np.ndarray:
     """Centre-crops an image to a square, resizes it and returns uint8 RGB.
@@ -329,7 +319,8 @@ def read_tfds(name: str, split: str = "train", image_size: int = 64, count: int 
             )
     try:
         dataset, info = tfds.load(
-            name, split=split, data_dir=data_dir, download=_as_bool(download, "download"), shuffle_files=False,
+            name, split=split, data_dir=data_dir, download=_config.parse_flag(download, "download"),
+            shuffle_files=False,
             with_info=True,
         )
     except AssertionError as error:

@@ -54,6 +54,25 @@ def _sigmoid(values):
     return 1 / (1 + np.exp(-np.asarray(values, np.float64)))
 
 
+def _mistakes_of_any_cross_entropy(expected, terms):
+    """The mistakes a loss made of cross-entropy terms can have, whatever the terms.
+
+    Args:
+        expected: the reference loss.
+        terms: ``(logits, label)`` pairs whose batch-mean cross-entropies add up
+            to ``expected``.
+    """
+    return [
+        (-expected, "Wrong sign: a cross-entropy is already the negative log-likelihood, do not negate it."),
+        (expected * _BATCH, "You summed over the batch; take the mean over the examples."),
+        (sum(_bce(_sigmoid(logits), label).mean() for logits, label in terms),
+         "The sigmoid is applied twice: pass the raw logits to a cross-entropy *with logits*."),
+        (sum(_bce_of_probabilities(logits, label).mean() for logits, label in terms),
+         "The inputs are logits, not probabilities: use from_logits=True (or "
+         "tf.nn.sigmoid_cross_entropy_with_logits)."),
+    ]
+
+
 def _call(function, name, *arguments):
     import tensorflow as tf
 
@@ -108,15 +127,9 @@ def check_discriminator_loss(discriminator_loss) -> Feedback:
          "The labels are swapped: real images should get label 1 and generated ones label 0."),
         (real_term, "Only the real term is there; add the loss of the generated images against label 0."),
         (fake_term, "Only the fake term is there; add the loss of the real images against label 1."),
-        (-expected, "Wrong sign: a cross-entropy is already the negative log-likelihood, do not negate it."),
         ((real_term + fake_term) / 2,
          "You averaged the real and fake terms; the DCGAN loss adds them (each is already a batch mean)."),
-        (expected * _BATCH, "You summed over the batch; take the mean over the examples."),
-        (_bce(_sigmoid(real), 1).mean() + _bce(_sigmoid(fake), 0).mean(),
-         "The sigmoid is applied twice: pass the raw logits to a cross-entropy *with logits*."),
-        (_bce_of_probabilities(real, 1).mean() + _bce_of_probabilities(fake, 0).mean(),
-         "The inputs are logits, not probabilities: use from_logits=True (or "
-         "tf.nn.sigmoid_cross_entropy_with_logits)."),
+        *_mistakes_of_any_cross_entropy(expected, [(real, 1), (fake, 0)]),
     ]
     feedback = _diagnose(value, expected, mistakes, "discriminator_loss")
     if feedback is not None:
@@ -146,13 +159,7 @@ def check_generator_loss(generator_loss) -> Feedback:
         (-_bce(fake, 0).mean(),
          "That is the saturating minimax loss log(1 - D(G(z))); its gradient vanishes when D wins. "
          "Use the non-saturating -log D(G(z)): label 1."),
-        (-expected, "Wrong sign: a cross-entropy is already the negative log-likelihood, do not negate it."),
-        (expected * _BATCH, "You summed over the batch; take the mean over the examples."),
-        (_bce(_sigmoid(fake), 1).mean(),
-         "The sigmoid is applied twice: pass the raw logits to a cross-entropy *with logits*."),
-        (_bce_of_probabilities(fake, 1).mean(),
-         "The inputs are logits, not probabilities: use from_logits=True (or "
-         "tf.nn.sigmoid_cross_entropy_with_logits)."),
+        *_mistakes_of_any_cross_entropy(expected, [(fake, 1)]),
     ]
     feedback = _diagnose(value, expected, mistakes, "generator_loss")
     if feedback is not None:

@@ -39,12 +39,9 @@ _TEXT_OPTIONS = ("sentence_encoder", "captions_per_image")
 def _parse_value(key: str, text: str, kind):
     """Turns a ``--set`` string into the type of the config field it sets."""
     if kind in (bool, "bool"):
-        lowered = text.strip().lower()
-        if lowered in ("1", "true", "yes", "on"):
-            return True
-        if lowered in ("0", "false", "no", "off"):
-            return False
-        raise ValueError(f"--set {key}={text!r}: expected true or false.")
+        from lstmgan_tf import config
+
+        return config.parse_flag(text, f"--set {key}")
     try:
         if kind in (int, "int"):
             return int(text)
