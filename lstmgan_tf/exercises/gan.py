@@ -97,10 +97,10 @@ def _call(function, name, *arguments):
     return value, None
 
 
-def _diagnose(value, expected, mistakes, name):
-    """Feedback for ``value``: right, one of the named ``mistakes``, or just wrong."""
+def _diagnose(value, expected, mistakes, name, success):
+    """Feedback for ``value``: right (``success``), one of the named ``mistakes``, or just wrong."""
     if np.isclose(value, expected, rtol=1e-4, atol=1e-5):
-        return None
+        return Feedback(True, success)
     for mistaken_value, message in mistakes:
         if np.isclose(value, mistaken_value, rtol=1e-4, atol=1e-5):
             return Feedback(False, message)
@@ -131,11 +131,9 @@ def check_discriminator_loss(discriminator_loss) -> Feedback:
          "You averaged the real and fake terms; the DCGAN loss adds them (each is already a batch mean)."),
         *_mistakes_of_any_cross_entropy(expected, [(real, 1), (fake, 0)]),
     ]
-    feedback = _diagnose(value, expected, mistakes, "discriminator_loss")
-    if feedback is not None:
-        return feedback
-    return Feedback(
-        True, "discriminator_loss scores real images as 1 and generated ones as 0, averaged over the batch."
+    return _diagnose(
+        value, expected, mistakes, "discriminator_loss",
+        success="discriminator_loss scores real images as 1 and generated ones as 0, averaged over the batch.",
     )
 
 
@@ -161,9 +159,7 @@ def check_generator_loss(generator_loss) -> Feedback:
          "Use the non-saturating -log D(G(z)): label 1."),
         *_mistakes_of_any_cross_entropy(expected, [(fake, 1)]),
     ]
-    feedback = _diagnose(value, expected, mistakes, "generator_loss")
-    if feedback is not None:
-        return feedback
-    return Feedback(
-        True, "generator_loss is the non-saturating loss -log D(G(z)), averaged over the batch."
+    return _diagnose(
+        value, expected, mistakes, "generator_loss",
+        success="generator_loss is the non-saturating loss -log D(G(z)), averaged over the batch.",
     )
