@@ -66,6 +66,12 @@ class Profile:
         judge_epochs: training epochs of the classifier that judges generated
             images in the evaluation (`lstmgan_tf.metrics`).
         checkpoint_every_steps: training steps between two checkpoints.
+        text_gan_recipe: how the text-to-image GANs train: ``"paper"``
+            (Algorithm 1 of Ouyang et al. exactly) or ``"fast"`` (projection
+            D, spectral norm, hinge loss, a matching term, sampled word
+            positions: `lstmgan_tf.models.lstm_cgan.TEXT_GAN_RECIPES`).
+        grounded_encoder_epochs: training epochs of the grounded sentence
+            encoder (`lstmgan_tf.text.GroundedEncoder`).
     """
 
     name: str
@@ -89,6 +95,8 @@ class Profile:
     detector_epochs: int
     judge_epochs: int
     checkpoint_every_steps: int
+    text_gan_recipe: str = "paper"
+    grounded_encoder_epochs: int = 30
 
     def __post_init__(self):
         if self.image_size not in SUPPORTED_IMAGE_SIZES:
@@ -129,6 +137,8 @@ PROFILES: dict[str, Profile] = {
         detector_epochs=1,
         judge_epochs=5,
         checkpoint_every_steps=2,
+        text_gan_recipe="fast",
+        grounded_encoder_epochs=2,
     ),
     "classroom": Profile(
         name="classroom",
@@ -154,6 +164,8 @@ PROFILES: dict[str, Profile] = {
         # on held-out real flowers; 40 reach 99.6% and 62-89%.
         judge_epochs=40,
         checkpoint_every_steps=50,
+        text_gan_recipe="fast",
+        grounded_encoder_epochs=30,
     ),
     "paper": Profile(
         name="paper",

@@ -7,8 +7,13 @@ training captions:
   ``max_length``);
 - word2vec vectors (`train_word2vec`) -> the embedding matrix of the LSTM;
 - a `SentenceEncoder`, the stand-in for the paper's skip-thought vectors that
-  condition the discriminator: ``"sif"`` (smooth-inverse-frequency average of
-  the word vectors, the default: fast and deterministic) or ``"doc2vec"``.
+  condition the discriminator: ``"grounded"`` (the default: a text encoder
+  trained with an image encoder on the training pairs,
+  `lstmgan_tf.text.GroundedEncoder`), ``"sif"`` (smooth-inverse-frequency
+  average of the word vectors) or ``"doc2vec"``;
+- the word vectors the LSTM reads: ``"word2vec"`` (the paper) or
+  ``"grounded"`` (the grounded encoder's word embedding, which starts from
+  word2vec and learns to tell apart the words the images tell apart).
 
 Sentence vectors are computed once per caption, when the examples are made,
 never per epoch. `TextPipeline.save` writes everything a checkpoint needs to
@@ -39,11 +44,13 @@ import numpy as np
 
 from lstmgan_tf import config as _config
 
-SENTENCE_ENCODERS = ("sif", "doc2vec")
+SENTENCE_ENCODERS = ("grounded", "sif", "doc2vec")
+WORD_VECTOR_SOURCES = ("word2vec", "grounded")
 TEXT_FOLDER = "text"
 _SETTINGS_FILE = "text_pipeline.json"
 _VECTORS_FILE = "word_vectors.txt"
 _CAPTIONS_FILE = "training_captions.txt"
+_GROUNDED_FOLDER = "grounded_encoder"
 
 
 class TextPipeline:
@@ -56,13 +63,22 @@ class TextPipeline:
         vectorizer: a fitted `lstmgan_tf.text.CaptionVectorizer`.
         word_vectors: gensim `KeyedVectors`.
         sentence_encoder: a fitted `lstmgan_tf.text.SentenceEncoder`.
-        sentence_encoder_name: ``"sif"`` or ``"doc2vec"``.
+        sentence_encoder_name: one of `SENTENCE_ENCODERS`.
         training_captions: the captions everything was fitted on.
         seed: the seed used for fitting.
+        word_vector_source: where the LSTM's word vectors come from, one of
+            `WORD_VECTOR_SOURCES`.
     """
 
     def __init__(self, vectorizer, word_vectors, sentence_encoder, sentence_encoder_name,
-                 training_captions, seed=0):
+                 training_captions, seed=0, word_vector_source="word2vec"):
+        if word_vector_source not in WORD_VECTOR_SOURCES:
+            raise ValueError(
+                f"unknown word vector source {word_vector_source!r}; choose one of: {', '.join(WORD_VECTOR_SOURCES)}."
+            )
+        if word_vector_source == "grounded" and sentence_encoder_name != "grounded":
+            raise ValueError("word_vectors='grounded' needs sentence_encoder='grounded'.")
+        self.word_vector_source = word_vector_source
         self.vectorizer = vectorizer
         self.word_vectors = word_vectors
         self.sentence_encoder = sentence_encoder
@@ -73,20 +89,28 @@ class TextPipeline:
     # ----------------------------------------------------------------- build
 
     @classmethod
-    def fit(cls, captions, profile=None, sentence_encoder: str = "sif", word_vector_dim=None,
-            sentence_vector_dim=None, max_length=None, seed: int = 0) -> "TextPipeline":
+    def fit(cls, captions, profile=None, sentence_encoder: str = "grounded", word_vector_dim=None,
+            sentence_vector_dim=None, max_length=None, seed: int = 0, images=None,
+            word_vector_source: str = "word2vec", verbose: int = 1) -> "TextPipeline":
         """Fits vocabulary, word2vec and the sentence encoder on training captions.
 
         Args:
             captions: a list of captions, or a list of lists per image.
             profile: profile name or `Profile` (word2vec size and epochs,
                 sentence vector size, ``max_caption_length``).
-            sentence_encoder: ``"sif"`` or ``"doc2vec"``.
+            sentence_encoder: one of `SENTENCE_ENCODERS`.
             word_vector_dim: overrides the profile's ``word_vector_dim``.
-            sentence_vector_dim: for ``"doc2vec"``, overrides the profile's
-                ``sentence_vector_dim`` (SIF vectors have the word vectors' size).
+            sentence_vector_dim: for ``"doc2vec"`` and ``"grounded"``, overrides
+                the profile's ``sentence_vector_dim`` (SIF vectors have the
+                word vectors' size).
             max_length: overrides the profile's ``max_caption_length``.
-            seed: seed of word2vec and Doc2Vec.
+            seed: seed of word2vec, Doc2Vec and the grounded encoder.
+            images: uint8 ``(N, H, W, 3)``, one per entry of ``captions``
+                (a list per image): needed by the ``"grounded"`` encoder, which
+                is reused from ``outputs/cache/`` when these pairs were
+                encoded before.
+            word_vector_source: the LSTM's word vectors, one of `WORD_VECTOR_SOURCES`.
+            verbose: 1 shows the grounded encoder's progress bar.
         """
         from lstmgan_tf import text
 
@@ -94,7 +118,12 @@ class TextPipeline:
             raise ValueError(
                 f"unknown sentence encoder {sentence_encoder!r}; choose one of: {', '.join(SENTENCE_ENCODERS)}."
             )
+        if word_vector_source not in WORD_VECTOR_SOURCES:
+            raise ValueError(
+                f"unknown word vector source {word_vector_source!r}; choose one of: {', '.join(WORD_VECTOR_SOURCES)}."
+            )
         profile = _config.get_profile(profile)
+        captions_per_image = list(captions)
         captions = text.vocabulary.as_caption_list(captions, nested=True)
         if not captions:
             raise ValueError("captions is empty; a text-to-image model needs captioned images.")
@@ -105,9 +134,23 @@ class TextPipeline:
         word_vectors = text.train_word2vec(
             captions, vector_size=word_vector_dim or profile.word_vector_dim, seed=seed, profile=profile
         )
-        encoder = _make_sentence_encoder(sentence_encoder, word_vectors, sentence_vector_dim, seed, profile)
-        encoder.fit(captions)
-        return cls(vectorizer, word_vectors, encoder, sentence_encoder, captions, seed)
+        if sentence_encoder == "grounded":
+            if images is None:
+                raise ValueError(
+                    "the grounded sentence encoder learns from images and captions: pass images= "
+                    "(one per list of captions), or choose sentence_encoder='sif' or 'doc2vec'."
+                )
+            from lstmgan_tf.text import grounded
+
+            encoder = grounded.fit_or_load(
+                captions_per_image, images, dim=sentence_vector_dim or profile.sentence_vector_dim,
+                word_vectors=word_vectors, vectorizer=vectorizer, epochs=profile.grounded_encoder_epochs,
+                seed=seed, verbose=verbose,
+            )
+        else:
+            encoder = _make_sentence_encoder(sentence_encoder, word_vectors, sentence_vector_dim, seed, profile)
+            encoder.fit(captions)
+        return cls(vectorizer, word_vectors, encoder, sentence_encoder, captions, seed, word_vector_source)
 
     # ----------------------------------------------------------------- use
 
@@ -128,10 +171,21 @@ class TextPipeline:
         return self.sentence_encoder.dim
 
     def embedding_matrix(self) -> np.ndarray:
-        """The ``(vocabulary_size, word_vector_dim)`` matrix that starts the LSTM's embedding."""
+        """The ``(vocabulary_size, word_vector_dim)`` matrix that starts the LSTM's embedding.
+
+        word2vec's vectors, or the grounded encoder's trained word embedding
+        (its rows follow the same vocabulary).
+        """
         from lstmgan_tf import text
 
+        if self.word_vector_source == "grounded":
+            return self.sentence_encoder.word_embedding_matrix()
         return text.embedding_matrix(self.word_vectors, self.vectorizer, seed=self.seed)
+
+    @property
+    def image_encoder(self):
+        """The grounded encoder's image side (a `keras.Model`), or `None` for other encoders."""
+        return getattr(self.sentence_encoder, "image_encoder", None)
 
     def words(self, caption: str) -> list[str]:
         """The words of a caption as the model reads them (cut to ``max_length``)."""
@@ -179,7 +233,10 @@ class TextPipeline:
             "sentence_encoder": self.sentence_encoder_name,
             "sentence_vector_dim": self.sentence_vector_dim,
             "seed": self.seed,
+            "word_vector_source": self.word_vector_source,
         }
+        if self.sentence_encoder_name == "grounded":
+            self.sentence_encoder.save(os.path.join(folder, _GROUNDED_FOLDER))
         if self.sentence_encoder_name == "doc2vec":
             encoder = self.sentence_encoder
             settings["doc2vec"] = {"epochs": encoder.epochs, "infer_epochs": encoder.infer_epochs,
@@ -224,11 +281,18 @@ class TextPipeline:
         word_vectors = text.load_word_vectors(os.path.join(folder, _VECTORS_FILE), format="word2vec")
         with open(os.path.join(folder, _CAPTIONS_FILE), encoding="utf-8") as handle:
             captions = [line.rstrip("\n") for line in handle if line.strip()]
-        options = settings.get("doc2vec", {})
-        encoder = _make_sentence_encoder(name, word_vectors, settings.get("sentence_vector_dim"), seed,
-                                         None, **options)
-        encoder.fit(captions)
-        return cls(vectorizer, word_vectors, encoder, name, captions, seed)
+        if name == "grounded":
+            from lstmgan_tf.text.grounded import GroundedEncoder
+
+            encoder = GroundedEncoder.load(os.path.join(folder, _GROUNDED_FOLDER))
+            encoder.word_vectors = word_vectors
+        else:
+            options = settings.get("doc2vec", {})
+            encoder = _make_sentence_encoder(name, word_vectors, settings.get("sentence_vector_dim"), seed,
+                                             None, **options)
+            encoder.fit(captions)
+        return cls(vectorizer, word_vectors, encoder, name, captions, seed,
+                   settings.get("word_vector_source", "word2vec"))
 
 
 def _make_sentence_encoder(name, word_vectors, sentence_vector_dim, seed, profile, **options):

@@ -29,12 +29,12 @@ import tensorflow as tf
 
 from lstmgan_tf import config as _config
 from lstmgan_tf.layers import dcgan
-from lstmgan_tf.models.lstm_cgan import TextToImageGAN, _check_positive_int
+from lstmgan_tf.models.lstm_cgan import TextGANRecipe, TextToImageGAN, _check_positive_int, recipe_values
 
 
 @dataclasses.dataclass(frozen=True)
-class GANCLSConfig:
-    """Every size and setting of a `GANCLS`.
+class GANCLSConfig(TextGANRecipe):
+    """Every size and setting of a `GANCLS` (and the `TextGANRecipe` fields, shared with the LSTM-CGAN).
 
     Args:
         sentence_vector_dim: size of the sentence vector (G's text input and D's condition).
@@ -65,6 +65,7 @@ class GANCLSConfig:
         for name in ("sentence_vector_dim", "noise_dim", "condition_dim", "generator_width",
                      "discriminator_width", "discriminator_steps", "generator_steps"):
             _check_positive_int(name, getattr(self, name))
+        self._check_recipe()
         if self.image_size not in _config.SUPPORTED_IMAGE_SIZES:
             raise ValueError(
                 f"image_size={self.image_size!r} is not supported; choose one of "
@@ -90,6 +91,7 @@ class GANCLSConfig:
             generator_steps=profile.generator_steps,
             learning_rate=profile.learning_rate,
             beta_1=profile.beta_1,
+            **recipe_values(cls, profile),
         )
         unknown = sorted(set(overrides) - {f.name for f in dataclasses.fields(cls)})
         if unknown:
@@ -117,7 +119,7 @@ class GANCLS(TextToImageGAN):
 
     draws_noise = True
 
-    def __init__(self, config: GANCLSConfig, seed=None, name="gan_cls", **kwargs):
+    def __init__(self, config: GANCLSConfig, seed=None, name="gan_cls", matching_encoder=None, **kwargs):
         if not isinstance(config, GANCLSConfig):
             raise ValueError(f"config must be a GANCLSConfig, got {type(config).__name__}.")
         super().__init__(
@@ -138,10 +140,8 @@ class GANCLS(TextToImageGAN):
         self.generator = dcgan.build_generator(
             config.condition_dim + config.noise_dim, config.image_size, config.generator_width
         )
-        self.discriminator = dcgan.build_discriminator(
-            config.image_size, config.discriminator_width,
-            condition_dim=config.sentence_vector_dim, condition_projection_dim=config.condition_dim,
-        )
+        self.discriminator = self._build_discriminator(config, config.sentence_vector_dim)
+        self.matching_encoder = self._build_matching_encoder(config, config.sentence_vector_dim, matching_encoder)
         self.built = True
 
     @property

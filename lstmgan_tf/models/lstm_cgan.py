@@ -142,6 +142,157 @@ def choose_mismatched(image_index, seed=None):
     return tf.argmax(scores, axis=1), tf.reduce_any(candidate, axis=1)
 
 
+def sample_word_positions(loss_mask, count: int, seed=None):
+    """Keeps ``count`` loss positions per caption, drawn uniformly without replacement.
+
+    With `word_pairs` weighting each kept pair by one over its caption's kept
+    count, the sampled loss is an unbiased estimate of the every-word average:
+    every word has the same chance ``count / n`` to be drawn. Captions with
+    ``count`` or fewer positions keep them all.
+
+    Args:
+        loss_mask: boolean ``(B, T)`` from `word_loss_mask`.
+        count: positions to keep per caption.
+        seed: a `keras.random.SeedGenerator` or an int seed.
+
+    Returns:
+        A boolean ``(B, T)`` mask, a subset of ``loss_mask``.
+    """
+    scores = keras.random.uniform(tf.shape(loss_mask), seed=seed)
+    scores = tf.where(loss_mask, scores, -1.0)
+    length = tf.shape(loss_mask)[1]
+    top = tf.math.top_k(scores, k=tf.minimum(count, length)).values
+    threshold = top[:, -1:]
+    return tf.logical_and(loss_mask, scores >= threshold)
+
+
+GAN_LOSSES = ("cross_entropy", "hinge")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class TextGANRecipe:
+    """How a text-to-image GAN is trained: the paper's recipe, or a faster one.
+
+    The defaults are Algorithm 1 of Ouyang et al. exactly (and GAN-CLS's
+    recipe): a DCGAN discriminator with the sentence vector concatenated at
+    4x4, cross-entropy, no spectral norm, no matching term. The ``classroom``
+    profile switches on what later work found to learn the condition in far
+    fewer steps; each is one field, so an ablation turns one off.
+
+    Args:
+        discriminator_condition: ``"concat"`` (Reed et al. 2016, the paper) or
+            ``"projection"`` (Miyato & Koyama 2018, "cGANs with Projection
+            Discriminator"): D scores image-text agreement with an inner
+            product instead of discovering it through a concatenation.
+        spectral_norm: spectral normalisation of every D layer, without D's
+            batch norm (Miyato et al. 2018, "Spectral Normalization for GANs").
+        gan_loss: ``"cross_entropy"`` (the paper; G non-saturating) or
+            ``"hinge"`` (Lim & Ye 2017; Miyato et al. 2018; used by SAGAN,
+            BigGAN and DF-GAN): D ``relu(1 - real) + relu(1 + fake)``, G
+            ``-D(fake)``.
+        matching_loss_weight: weight of an image-text matching term in G's
+            loss (AttnGAN's DAMSM loss, Xu et al. 2018): a frozen image encoder
+            trained with the sentence encoder (`lstmgan_tf.text.GroundedEncoder`)
+            embeds each generated image, and G is rewarded when the image
+            picks its own caption among the batch's captions (in-batch
+            softmax). 0 switches it off (the paper). Needs the ``grounded``
+            sentence encoder, whose vectors are the captions' side.
+        matching_temperature: softmax temperature of that term (the
+            encoder's own training temperature).
+        matching_encoder_width: first-layer filters of that image encoder.
+    """
+
+    discriminator_condition: str = "concat"
+    spectral_norm: bool = False
+    gan_loss: str = "cross_entropy"
+    matching_loss_weight: float = 0.0
+    matching_temperature: float = 0.1
+    matching_encoder_width: int = 32
+
+    def _check_recipe(self) -> None:
+        if self.discriminator_condition not in dcgan.DISCRIMINATOR_CONDITIONS:
+            raise ValueError(
+                f"discriminator_condition={self.discriminator_condition!r} is not supported; choose one "
+                f"of {dcgan.DISCRIMINATOR_CONDITIONS}."
+            )
+        if self.gan_loss not in GAN_LOSSES:
+            raise ValueError(f"gan_loss={self.gan_loss!r} is not supported; choose one of {GAN_LOSSES}.")
+        if not isinstance(self.spectral_norm, bool):
+            raise ValueError(f"spectral_norm must be True or False, got {self.spectral_norm!r}.")
+        if not self.matching_loss_weight >= 0 or not self.matching_temperature > 0:
+            raise ValueError(
+                f"matching_loss_weight={self.matching_loss_weight!r} must be >= 0 and "
+                f"matching_temperature={self.matching_temperature!r} positive."
+            )
+        _check_positive_int("matching_encoder_width", self.matching_encoder_width)
+
+
+#: Named recipes the profiles choose from (`TextGANRecipe` fields).
+TEXT_GAN_RECIPES = {
+    # Algorithm 1 of Ouyang et al. (and Reed et al.'s GAN-CLS): the defaults.
+    "paper": {},
+    # What converges in a CPU class's minutes (issue 11's ablation).
+    "fast": {
+        "discriminator_condition": "projection",
+        "spectral_norm": True,
+        "gan_loss": "hinge",
+        "matching_loss_weight": 1.0,
+        # LSTM-CGAN only: two of each caption's words per step.
+        "word_positions": 2,
+        "trainable_word_vectors": True,
+    },
+}
+
+
+def adversarial_terms(logits, target: str, loss: str):
+    """Per-example adversarial loss of D's logits.
+
+    Args:
+        logits: ``(B, 1)`` or ``(B,)`` logits.
+        target: ``"real"`` or ``"fake"`` for D's loss; ``"generator"`` for G's
+            (non-saturating cross-entropy, or hinge's ``-D``).
+        loss: one of `GAN_LOSSES`.
+
+    Returns:
+        float32 ``(B,)``.
+    """
+    logits = tf.reshape(tf.cast(logits, tf.float32), [-1])
+    if loss == "cross_entropy":
+        return per_example_bce(logits, 0.0 if target == "fake" else 1.0)
+    if target == "generator":
+        return -logits
+    return tf.nn.relu(1.0 - logits) if target == "real" else tf.nn.relu(1.0 + logits)
+
+
+def matching_terms(image_embeddings, sentence_vector, pair_caption, temperature: float):
+    """Per-image in-batch matching loss: each image should pick its own caption.
+
+    Args:
+        image_embeddings: ``(K, D)`` unit vectors of K images.
+        sentence_vector: ``(B, D)`` the batch's caption vectors (any length).
+        pair_caption: int ``(K,)``: the row of ``sentence_vector`` each image
+            was made from.
+        temperature: softmax temperature.
+
+    Returns:
+        float32 ``(K,)`` cross-entropies.
+    """
+    captions = tf.math.l2_normalize(tf.cast(sentence_vector, tf.float32), axis=-1)
+    logits = tf.matmul(tf.cast(image_embeddings, tf.float32), captions, transpose_b=True) / temperature
+    return tf.keras.losses.sparse_categorical_crossentropy(pair_caption, logits, from_logits=True)
+
+
+def recipe_values(config_class, profile) -> dict:
+    """The profile's named recipe (`TEXT_GAN_RECIPES`), as the fields ``config_class`` has."""
+    if profile.text_gan_recipe not in TEXT_GAN_RECIPES:
+        raise ValueError(
+            f"profile {profile.name!r} names text_gan_recipe={profile.text_gan_recipe!r}; choose one of "
+            f"{', '.join(TEXT_GAN_RECIPES)}."
+        )
+    fields = {f.name for f in dataclasses.fields(config_class)}
+    return {k: v for k, v in TEXT_GAN_RECIPES[profile.text_gan_recipe].items() if k in fields}
+
+
 # --------------------------------------------------------------------------
 # The shared text-to-image GAN.
 # --------------------------------------------------------------------------
@@ -198,6 +349,32 @@ class TextToImageGAN(AdversarialModel):
         """The variables the generator's update trains."""
         return self.generator.trainable_variables
 
+    def _build_discriminator(self, config, sentence_vector_dim):
+        """D of the recipe: the paper's concat-at-4x4 DCGAN D, or projection / spectral norm."""
+        return dcgan.build_discriminator(
+            config.image_size, config.discriminator_width,
+            condition_dim=sentence_vector_dim, condition_projection_dim=config.condition_dim,
+            condition=config.discriminator_condition, spectral_norm=config.spectral_norm,
+        )
+
+    def _build_matching_encoder(self, config, sentence_vector_dim, matching_encoder):
+        """The frozen image encoder of the matching term, or `None` without it.
+
+        ``matching_encoder`` (the `GroundedEncoder`'s image side) gives the
+        weights; without it (a model rebuilt to restore a checkpoint) the
+        network is built empty and the checkpoint fills it.
+        """
+        if not config.matching_loss_weight:
+            return None
+        from lstmgan_tf.text.grounded import build_image_encoder
+
+        encoder = build_image_encoder(config.image_size, sentence_vector_dim, config.matching_encoder_width,
+                                      name="matching_encoder")
+        if matching_encoder is not None:
+            encoder.set_weights(matching_encoder.get_weights())
+        encoder.trainable = False
+        return encoder
+
     def build_optimizers(self):
         for optimizer, variables in (
             (self.d_optimizer, self.discriminator.trainable_variables),
@@ -251,9 +428,13 @@ class TextToImageGAN(AdversarialModel):
         real_logits = self.discriminator([real_images, sentence_vector], training=training)
         mismatched_logits = self.discriminator([mismatched_images, sentence_vector], training=training)
         fake_logits = self.fake_logits(fake_images, sentence_vector, pair_caption, training=training)
-        per_caption = per_example_bce(real_logits, 1.0 - self.label_smoothing)
-        per_caption += tf.cast(mismatch_valid, tf.float32) * per_example_bce(mismatched_logits, 0.0)
-        per_pair = pair_weight * per_example_bce(fake_logits, 0.0)
+        loss_kind = self.config.gan_loss
+        if loss_kind == "cross_entropy":
+            per_caption = per_example_bce(real_logits, 1.0 - self.label_smoothing)
+        else:
+            per_caption = adversarial_terms(real_logits, "real", loss_kind)
+        per_caption += tf.cast(mismatch_valid, tf.float32) * adversarial_terms(mismatched_logits, "fake", loss_kind)
+        per_pair = pair_weight * adversarial_terms(fake_logits, "fake", loss_kind)
         loss = tf.nn.compute_average_loss(per_caption, global_batch_size=global_batch_size)
         loss += tf.nn.compute_average_loss(per_pair, global_batch_size=global_batch_size)
         return loss, (real_logits, mismatched_logits, fake_logits)
@@ -265,13 +446,22 @@ class TextToImageGAN(AdversarialModel):
         The paper writes G's objective as minimising ``log(1 - D(G(h_t)|y))``;
         maximising ``log D`` instead has the same fixed point and does not
         saturate early in training (Goodfellow et al. 2014), as every
-        implementation, the authors' included, does.
+        implementation, the authors' included, does. With the ``hinge`` recipe
+        G minimises ``-D``; with a matching weight, the DAMSM-style term is added.
 
         Returns:
             ``(loss, fake_logits)``.
         """
         fake_logits = self.fake_logits(fake_images, sentence_vector, pair_caption, training=training)
-        per_pair = pair_weight * per_example_bce(fake_logits, 1.0)
+        per_pair = adversarial_terms(fake_logits, "generator", self.config.gan_loss)
+        if self.config.matching_loss_weight:
+            # AttnGAN's DAMSM idea: the frozen image encoder must find, for
+            # each generated image, its own caption among the batch's.
+            embeddings = self.matching_encoder(fake_images, training=False)
+            per_pair += self.config.matching_loss_weight * matching_terms(
+                embeddings, sentence_vector, pair_caption, self.config.matching_temperature
+            )
+        per_pair = pair_weight * per_pair
         return tf.nn.compute_average_loss(per_pair, global_batch_size=global_batch_size), fake_logits
 
     def train_step(self, data):
@@ -323,8 +513,8 @@ class TextToImageGAN(AdversarialModel):
 
 
 @dataclasses.dataclass(frozen=True)
-class LSTMCGANConfig:
-    """Every size and setting of an `LSTMCGAN`.
+class LSTMCGANConfig(TextGANRecipe):
+    """Every size and setting of an `LSTMCGAN` (and the `TextGANRecipe` fields).
 
     Args:
         vocabulary_size: rows of the word embedding (ids 0 = padding, 1 = OOV).
@@ -337,7 +527,12 @@ class LSTMCGANConfig:
         condition_dim: size the sentence vector is projected to in D.
         noise_dim: noise appended to ``h_t`` before G (0: off, as in the paper).
         loss_at: ``"every_word"`` (the paper) or ``"last_word"`` (baseline).
-        trainable_word_vectors: fine-tune the word2vec vectors with G.
+        trainable_word_vectors: fine-tune the word vectors with G.
+        word_positions: 0 (the paper) computes the loss at every real word of
+            every caption; k > 0 draws k of each caption's words per step,
+            uniformly, each weighted 1/k: an unbiased estimate of the same
+            per-caption average at a fraction of the cost (about n/k times
+            fewer images per step for captions of n words).
         discriminator_steps: D updates per step (paper: 2).
         generator_steps: G updates per step (paper: 1; the authors' code: 2).
         learning_rate: Adam's learning rate (paper: 2e-4).
@@ -355,6 +550,7 @@ class LSTMCGANConfig:
     noise_dim: int = 0
     loss_at: str = "every_word"
     trainable_word_vectors: bool = False
+    word_positions: int = 0
     discriminator_steps: int = 2
     generator_steps: int = 1
     learning_rate: float = 2e-4
@@ -370,8 +566,11 @@ class LSTMCGANConfig:
                 f"image_size={self.image_size!r} is not supported; choose one of "
                 f"{_config.SUPPORTED_IMAGE_SIZES}."
             )
-        if isinstance(self.noise_dim, bool) or not isinstance(self.noise_dim, int) or self.noise_dim < 0:
-            raise ValueError(f"noise_dim must be a non-negative integer, got {self.noise_dim!r}.")
+        for name in ("noise_dim", "word_positions"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be a non-negative integer, got {value!r}.")
+        self._check_recipe()
         if self.loss_at not in LOSS_POSITIONS:
             raise ValueError(f"loss_at={self.loss_at!r} is not supported; choose one of {LOSS_POSITIONS}.")
         if not self.learning_rate > 0 or not 0 <= self.beta_1 < 1:
@@ -396,6 +595,7 @@ class LSTMCGANConfig:
             generator_steps=profile.generator_steps,
             learning_rate=profile.learning_rate,
             beta_1=profile.beta_1,
+            **recipe_values(cls, profile),
         )
         unknown = sorted(set(overrides) - {f.name for f in dataclasses.fields(cls)})
         if unknown:
@@ -431,7 +631,8 @@ class LSTMCGAN(TextToImageGAN):
     'last_word'
     """
 
-    def __init__(self, config: LSTMCGANConfig, embedding_matrix=None, seed=None, name=None, **kwargs):
+    def __init__(self, config: LSTMCGANConfig, embedding_matrix=None, seed=None, name=None,
+                 matching_encoder=None, **kwargs):
         if not isinstance(config, LSTMCGANConfig):
             raise ValueError(f"config must be an LSTMCGANConfig, got {type(config).__name__}.")
         name = name or ("lstm_cgan" if config.loss_at == "every_word" else "last_word")
@@ -460,10 +661,8 @@ class LSTMCGAN(TextToImageGAN):
         self.generator = dcgan.build_generator(
             config.lstm_units + config.noise_dim, config.image_size, config.generator_width
         )
-        self.discriminator = dcgan.build_discriminator(
-            config.image_size, config.discriminator_width,
-            condition_dim=config.sentence_vector_dim, condition_projection_dim=config.condition_dim,
-        )
+        self.discriminator = self._build_discriminator(config, config.sentence_vector_dim)
+        self.matching_encoder = self._build_matching_encoder(config, config.sentence_vector_dim, matching_encoder)
         self.word_embedding.build((None, None))
         self.caption_lstm.build((None, None, config.word_vector_dim))
         self.built = True
@@ -514,7 +713,10 @@ class LSTMCGAN(TextToImageGAN):
         """
         caption_tokens = tf.convert_to_tensor(caption_tokens)
         hidden = self.hidden_states(caption_tokens, training=training)
-        positions, pair_caption, pair_weight = word_pairs(word_loss_mask(caption_tokens, self.config.loss_at))
+        loss_mask = word_loss_mask(caption_tokens, self.config.loss_at)
+        if training and self.config.word_positions and self.config.loss_at == "every_word":
+            loss_mask = sample_word_positions(loss_mask, self.config.word_positions, self.seed_generator)
+        positions, pair_caption, pair_weight = word_pairs(loss_mask)
         shape = tf.shape(caption_tokens)
         inputs = self._generator_inputs(hidden, positions, shape[0], shape[1])
         return self.generator(inputs, training=training), pair_caption, pair_weight

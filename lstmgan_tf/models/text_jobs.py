@@ -11,7 +11,8 @@ on the same examples with the same budget:
 --out DIR`` trains one; any captioned dataset works. Model settings can be
 changed with ``--set KEY=VALUE``: any field of `LSTMCGANConfig` /
 `GANCLSConfig` (``noise_dim=16``, ``generator_steps=2``,
-``trainable_word_vectors=true``, ...), plus ``sentence_encoder=sif|doc2vec``,
+``trainable_word_vectors=true``, ``gan_loss=hinge``, ...), plus
+``sentence_encoder=grounded|sif|doc2vec``, ``word_vectors=word2vec|grounded``,
 ``captions_per_image=N`` (synthetic sets) and ``data.OPTION=VALUE`` for the
 dataset (``data.captions_dir=DIR`` for Reed et al.'s Oxford-102 / CUB
 captions, ``data.path=DIR`` for a ``folder`` dataset, ``data.download=true``).
@@ -33,7 +34,9 @@ from lstmgan_tf.training import registry
 
 TEXT_MODELS = ("lstm_cgan", "last_word", "gan_cls")
 SAMPLE_CAPTIONS = 4
-_TEXT_OPTIONS = ("sentence_encoder", "captions_per_image")
+_TEXT_OPTIONS = ("sentence_encoder", "word_vectors", "captions_per_image")
+DEFAULT_SENTENCE_ENCODER = "grounded"
+DEFAULT_WORD_VECTORS = "word2vec"
 
 
 def _parse_value(key: str, text: str, kind):
@@ -127,6 +130,14 @@ def generate_images(model, text, captions, seed: int = 0) -> np.ndarray:
     return np.asarray(images)[np.arange(len(captions)), last]
 
 
+def _check_matching(config, sentence_encoder):
+    if config.matching_loss_weight and sentence_encoder != "grounded":
+        raise ValueError(
+            f"matching_loss_weight={config.matching_loss_weight} needs sentence_encoder=grounded (the "
+            f"matching term uses its image encoder), not {sentence_encoder!r}; set matching_loss_weight=0."
+        )
+
+
 def _build_text_job(model_name, profile, dataset_name, options):
     import keras
 
@@ -144,21 +155,32 @@ def _build_text_job(model_name, profile, dataset_name, options):
     if options.image_size is not None:
         overrides.setdefault("image_size", options.image_size)
     arrays = _load_training_data(profile, dataset_name, options, text_options, source_options)
-    sentence_encoder = text_options.get("sentence_encoder", "sif")
+    sentence_encoder = text_options.get("sentence_encoder", DEFAULT_SENTENCE_ENCODER)
+    word_vectors = text_options.get("word_vectors", DEFAULT_WORD_VECTORS)
     text = TextPipeline.fit(
         arrays.captions, profile=profile, sentence_encoder=sentence_encoder,
-        word_vector_dim=overrides.get("word_vector_dim"), seed=options.seed,
+        word_vector_dim=overrides.get("word_vector_dim"), seed=options.seed, images=arrays.images,
+        word_vector_source=word_vectors,
     )
+    if sentence_encoder != "grounded":
+        # The matching term compares images with grounded caption vectors.
+        overrides.setdefault("matching_loss_weight", 0.0)
+    if text.image_encoder is not None:
+        overrides.setdefault("matching_temperature", text.sentence_encoder.settings.temperature)
+        overrides.setdefault("matching_encoder_width", text.sentence_encoder.settings.image_width)
     if model_name == "gan_cls":
         config = GANCLSConfig.from_profile(text.sentence_vector_dim, profile=profile, **overrides)
-        model = GANCLS(config, seed=options.seed)
+        _check_matching(config, sentence_encoder)
+        model = GANCLS(config, seed=options.seed, matching_encoder=text.image_encoder)
     else:
         overrides.setdefault("loss_at", "last_word" if model_name == "last_word" else "every_word")
         overrides["word_vector_dim"] = text.word_vector_dim
         config = LSTMCGANConfig.from_profile(
             text.vocabulary_size, text.sentence_vector_dim, profile=profile, **overrides
         )
-        model = LSTMCGAN(config, embedding_matrix=text.embedding_matrix(), seed=options.seed, name=model_name)
+        _check_matching(config, sentence_encoder)
+        model = LSTMCGAN(config, embedding_matrix=text.embedding_matrix(), seed=options.seed, name=model_name,
+                         matching_encoder=text.image_encoder)
     if arrays.image_size != config.image_size:
         raise ValueError(
             f"dataset {dataset_name!r} has {arrays.image_size}-pixel images, but the model "
@@ -185,6 +207,7 @@ def _build_text_job(model_name, profile, dataset_name, options):
         "kind": model_name,
         "model": config.to_dict(),
         "sentence_encoder": sentence_encoder,
+        "word_vectors": word_vectors,
         "captions_per_image": text_options.get("captions_per_image"),
         "sample_captions": captions,
     }
