@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from lstmgan_tf import config
 from lstmgan_tf.cgan_benchmark import word_loop_model
 from lstmgan_tf.models.lstm_cgan import (
     LSTMCGAN,
@@ -15,10 +16,12 @@ from lstmgan_tf.models.lstm_cgan import (
 )
 
 VOCABULARY, SENTENCE_DIM = 30, 16
+# The paper's recipe at smoke sizes: the tests of Algorithm 1's maths.
+PAPER_AT_SMOKE = config.get_profile("smoke").replace(text_gan_recipe="paper")
 
 
 def make_config(**overrides):
-    return LSTMCGANConfig.from_profile(VOCABULARY, SENTENCE_DIM, profile="smoke", **overrides)
+    return LSTMCGANConfig.from_profile(VOCABULARY, SENTENCE_DIM, profile=PAPER_AT_SMOKE, **overrides)
 
 
 def make_batch(lengths, padded_length, seed=0, image_index=None):
@@ -207,3 +210,99 @@ def test_config_round_trip_rebuilds_the_same_model():
     clone.set_weights(model.get_weights())
     tokens = np.array([[4, 5, 6, 0]])
     np.testing.assert_allclose(clone(tokens).numpy(), model(tokens).numpy(), atol=1e-6)
+
+
+# --------------------------------------------------------------------------
+# The classroom ("fast") recipe: sampled word positions, hinge, projection D,
+# spectral norm, the matching term.
+# --------------------------------------------------------------------------
+
+from lstmgan_tf.models.lstm_cgan import (  # noqa: E402
+    TEXT_GAN_RECIPES,
+    adversarial_terms,
+    matching_terms,
+    sample_word_positions,
+)
+
+
+def test_sampled_word_positions_are_an_unbiased_subset():
+    mask = tf.constant(np.array([[1, 1, 1, 1, 1, 0], [1, 1, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]], bool))
+    seed = keras.random.SeedGenerator(0)
+    counts = np.zeros(mask.shape)
+    draws = 600
+    for _ in range(draws):
+        kept = sample_word_positions(mask, 2, seed).numpy()
+        assert not (kept & ~mask.numpy()).any()
+        np.testing.assert_array_equal(kept.sum(axis=1), [2, 2, 1, 0])
+        counts += kept
+    # Each of the five words of the first caption is drawn 2/5 of the time.
+    np.testing.assert_allclose(counts[0, :5] / draws, 0.4, atol=0.07)
+    # word_pairs then weighs each kept word 1/2: the caption's words still sum to 1.
+    _, pair_caption, pair_weight = word_pairs(tf.constant(kept))
+    np.testing.assert_allclose(np.bincount(pair_caption.numpy(), pair_weight.numpy()), [1, 1, 1])
+
+
+def test_sampled_positions_only_in_training():
+    model = LSTMCGAN(make_config(word_positions=1), seed=0)
+    tokens = tf.constant(make_batch([5, 3], padded_length=6)["caption_tokens"])
+    images, pair_caption, _ = model.fake_pairs(tokens, training=True)
+    np.testing.assert_array_equal(pair_caption.numpy(), [0, 1])
+    images, pair_caption, _ = model.fake_pairs(tokens, training=False)
+    assert images.shape[0] == 8
+
+
+def test_hinge_and_cross_entropy_terms():
+    logits = tf.constant([[-2.0], [0.0], [0.5], [3.0]])
+    np.testing.assert_allclose(adversarial_terms(logits, "real", "hinge"), [3.0, 1.0, 0.5, 0.0])
+    np.testing.assert_allclose(adversarial_terms(logits, "fake", "hinge"), [0.0, 1.0, 1.5, 4.0])
+    np.testing.assert_allclose(adversarial_terms(logits, "generator", "hinge"), [2.0, 0.0, -0.5, -3.0])
+    np.testing.assert_allclose(adversarial_terms(logits, "generator", "cross_entropy"),
+                               np.logaddexp(0.0, -logits.numpy()[:, 0]), rtol=1e-6)
+    np.testing.assert_allclose(adversarial_terms(logits, "fake", "cross_entropy"),
+                               np.logaddexp(0.0, logits.numpy()[:, 0]), rtol=1e-6)
+
+
+def test_matching_terms_reward_the_own_caption():
+    captions = tf.constant([[3.0, 0.0], [0.0, 2.0]])
+    own = matching_terms(tf.constant([[1.0, 0.0], [0.0, 1.0]]), captions, tf.constant([0, 1]), 0.1)
+    swapped = matching_terms(tf.constant([[0.0, 1.0], [1.0, 0.0]]), captions, tf.constant([0, 1]), 0.1)
+    np.testing.assert_allclose(own, np.log1p(np.exp(-10.0)), atol=1e-6)
+    np.testing.assert_allclose(swapped, 10.0 + np.log1p(np.exp(-10.0)), rtol=1e-4)
+
+
+def test_profiles_choose_their_recipe():
+    paper = LSTMCGANConfig.from_profile(VOCABULARY, SENTENCE_DIM, profile="paper")
+    assert (paper.discriminator_condition, paper.spectral_norm, paper.gan_loss) == ("concat", False, "cross_entropy")
+    assert (paper.matching_loss_weight, paper.word_positions, paper.trainable_word_vectors) == (0.0, 0, False)
+    assert (paper.discriminator_steps, paper.learning_rate, paper.beta_1, paper.noise_dim) == (2, 2e-4, 0.5, 0)
+    classroom = LSTMCGANConfig.from_profile(VOCABULARY, SENTENCE_DIM, profile="classroom")
+    for key, value in TEXT_GAN_RECIPES["fast"].items():
+        assert getattr(classroom, key) == value, key
+    with pytest.raises(ValueError, match="text_gan_recipe='slow'"):
+        LSTMCGANConfig.from_profile(
+            VOCABULARY, SENTENCE_DIM, profile=PAPER_AT_SMOKE.replace(text_gan_recipe="slow"))
+    with pytest.raises(ValueError, match="gan_loss='wasserstein'"):
+        make_config(gan_loss="wasserstein")
+    with pytest.raises(ValueError, match="discriminator_condition='add'"):
+        make_config(discriminator_condition="add")
+
+
+def test_fast_recipe_trains_with_a_frozen_matching_encoder():
+    from lstmgan_tf.text.grounded import build_image_encoder
+
+    keras.utils.set_random_seed(6)
+    fast = dict(TEXT_GAN_RECIPES["fast"], word_vector_dim=16)
+    encoder = build_image_encoder(32, SENTENCE_DIM, 32)
+    model = compiled(LSTMCGAN(make_config(**fast), seed=0, matching_encoder=encoder,
+                              embedding_matrix=np.ones((VOCABULARY, 16), np.float32)))
+    np.testing.assert_array_equal(model.matching_encoder.get_weights()[0], encoder.get_weights()[0])
+    assert not model.matching_encoder.trainable_weights
+    assert any("spectral" in type(layer).__name__.lower() for layer in model.discriminator.layers)
+    frozen = [w.numpy().copy() for w in model.matching_encoder.weights]
+    batch = make_batch([5, 3, 4, 2], padded_length=6)
+    logs = [model.train_on_batch(batch, return_dict=True) for _ in range(2)]
+    assert all(np.isfinite(log["g_loss"]) and np.isfinite(log["d_loss"]) for log in logs)
+    for before, after in zip(frozen, model.matching_encoder.weights):
+        np.testing.assert_array_equal(before, after.numpy())
+    # The word vectors are fine-tuned with G in this recipe.
+    assert not np.allclose(model.word_embedding.embeddings.numpy(), 1.0)

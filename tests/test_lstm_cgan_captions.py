@@ -13,7 +13,7 @@ def flowers():
 
 
 def test_examples_hold_every_caption_of_each_image(flowers):
-    text = TextPipeline.fit(flowers.captions, profile="smoke")
+    text = TextPipeline.fit(flowers.captions, profile="smoke", images=flowers.images, verbose=0)
     examples = list(image_examples(flowers, text).as_numpy_iterator())
     assert len(examples) == 24
     first = examples[0]
@@ -34,3 +34,22 @@ def test_doc2vec_pipeline_reloads_to_the_same_vectors(flowers, tmp_path):
         TextPipeline.fit(flowers.captions, sentence_encoder="skipthought")
     with pytest.raises(FileNotFoundError, match="text_pipeline.json"):
         TextPipeline.load(str(tmp_path / "missing"))
+
+
+def test_grounded_pipeline_reloads_and_gives_its_word_vectors(flowers, tmp_path):
+    text = TextPipeline.fit(flowers.captions, profile="smoke", images=flowers.images, word_vector_source="grounded",
+                            verbose=0)
+    assert text.sentence_encoder_name == "grounded" and text.image_encoder is not None
+    np.testing.assert_array_equal(text.embedding_matrix(), text.sentence_encoder.word_embedding_matrix())
+    assert text.embedding_matrix().shape == (text.vocabulary_size, text.word_vector_dim)
+    again = TextPipeline.load(text.save(str(tmp_path)))
+    caption = ["a red flower with five petals"]
+    np.testing.assert_allclose(again.encode(caption)["sentence_vector"], text.encode(caption)["sentence_vector"],
+                               atol=1e-6)
+    np.testing.assert_array_equal(again.embedding_matrix(), text.embedding_matrix())
+    with pytest.raises(ValueError, match="pass images="):
+        TextPipeline.fit(flowers.captions, profile="smoke")
+    with pytest.raises(ValueError, match="needs sentence_encoder='grounded'"):
+        TextPipeline.fit(flowers.captions, profile="smoke", sentence_encoder="sif", word_vector_source="grounded")
+    with pytest.raises(ValueError, match="unknown word vector source 'glove'"):
+        TextPipeline.fit(flowers.captions, profile="smoke", word_vector_source="glove")

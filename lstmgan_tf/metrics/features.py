@@ -143,7 +143,13 @@ class AttributeClassifier:
 
     def fit(self, images, attributes=None, sentence_vectors=None, epochs: int = 8, batch_size: int = 64,
             verbose=0, seed: int = 0):
-        """Trains on real images (in [-1, 1] or uint8) and their labels; returns self."""
+        """Trains on real images (in [-1, 1] or uint8) and their labels; returns self.
+
+        Each batch is degraded at random (`degrade`: flips, small shifts, blur,
+        noise; never a colour change), so that the judge reads a blurred or
+        speckled generated flower as it reads a clean one: trained on clean
+        images only it gave one petal count for 512 of 512 generated images.
+        """
         import tensorflow as tf
 
         images = _unit(images)
@@ -156,8 +162,8 @@ class AttributeClassifier:
         dataset = (
             tf.data.Dataset.from_tensor_slices((images, targets))
             .shuffle(len(images), seed=seed)
-            .map(lambda x, y: (tf.image.random_flip_left_right(x, seed=seed), y))
             .batch(batch_size)
+            .map(lambda x, y: (degrade(x, seed=seed), y))
         )
         self.network.fit(dataset, epochs=epochs, verbose=verbose, shuffle=False)  # Shuffled above.
         return self
@@ -187,6 +193,41 @@ class AttributeClassifier:
             raise FileNotFoundError(f"attribute classifier weights {path!r} do not exist.")
         self.network.load_weights(path)
         return self
+
+
+def degrade(images, seed=None, strength: float = 1.0):
+    """Random colour-preserving damage of a batch in [-1, 1]: what generated images look like.
+
+    Per image: a left-right flip, a shift of up to 3 pixels (edge padding), a
+    box blur with probability 1/2 and Gaussian noise of standard deviation up
+    to ``0.12 * strength``. Colours, and so the attributes a caption names,
+    are kept.
+
+    Args:
+        images: float ``(B, H, W, 3)`` in [-1, 1].
+        seed: an int seed for `tf.random`, or `None`.
+        strength: scales the blur probability and the noise.
+
+    Returns:
+        float32 ``(B, H, W, 3)`` in [-1, 1].
+    """
+    import tensorflow as tf
+
+    images = tf.convert_to_tensor(images, tf.float32)
+    shape = tf.shape(images)
+    batch, height, width = shape[0], shape[1], shape[2]
+    images = tf.image.random_flip_left_right(images, seed=seed)
+    padded = tf.pad(images, [[0, 0], [3, 3], [3, 3], [0, 0]], mode="SYMMETRIC")
+    offsets = tf.random.uniform([batch, 2], 0, 7, dtype=tf.int32, seed=seed)
+    rows = offsets[:, :1] + tf.range(height)[None, :]
+    columns = offsets[:, 1:] + tf.range(width)[None, :]
+    images = tf.gather(tf.gather(padded, rows, axis=1, batch_dims=1), columns, axis=2, batch_dims=1)
+    blurred = tf.nn.avg_pool2d(tf.pad(images, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="SYMMETRIC"), 3, 1, "VALID")
+    blur = tf.random.uniform([batch, 1, 1, 1], seed=seed) < 0.5 * strength
+    images = tf.where(blur, blurred, images)
+    noise_std = tf.random.uniform([batch, 1, 1, 1], 0.0, 0.12 * strength, seed=seed)
+    images = images + noise_std * tf.random.normal(shape, seed=seed)
+    return tf.clip_by_value(images, -1.0, 1.0)
 
 
 def _unit(images) -> np.ndarray:

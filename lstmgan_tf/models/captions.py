@@ -122,6 +122,8 @@ class TextPipeline:
             raise ValueError(
                 f"unknown word vector source {word_vector_source!r}; choose one of: {', '.join(WORD_VECTOR_SOURCES)}."
             )
+        if word_vector_source == "grounded" and sentence_encoder != "grounded":
+            raise ValueError("word_vectors='grounded' needs sentence_encoder='grounded'.")
         profile = _config.get_profile(profile)
         captions_per_image = list(captions)
         captions = text.vocabulary.as_caption_list(captions, nested=True)

@@ -1,0 +1,96 @@
+"""The visually grounded sentence encoder: it learns, saves without pickle, is reused, fails clearly."""
+
+import os
+import warnings
+
+import numpy as np
+import pytest
+
+from lstmgan_tf.text import grounded
+from lstmgan_tf.text.grounded import GroundedEncoder
+
+COLOURS = {"red": (220, 30, 30), "green": (30, 200, 40), "blue": (40, 60, 230), "yellow": (240, 220, 30)}
+
+
+@pytest.fixture(scope="module")
+def colour_pairs():
+    """64 noisy single-colour pictures; their captions name the colour among shared words."""
+    rng = np.random.default_rng(0)
+    names = list(COLOURS) * 16
+    images = np.stack([np.clip(np.array(COLOURS[n]) + rng.normal(0, 25, (32, 32, 3)), 0, 255) for n in names])
+    captions = [[f"a flower with {n} petals", f"the petals are {n}"] for n in names]
+    return images.astype(np.uint8), captions, names
+
+
+@pytest.fixture(scope="module")
+def fitted(colour_pairs):
+    images, captions, _ = colour_pairs
+    return GroundedEncoder(dim=8, epochs=25, batch_size=16, verbose=0).fit(captions, images=images)
+
+
+def test_captions_find_images_of_their_colour(fitted, colour_pairs):
+    images, _, names = colour_pairs
+    image_vectors = fitted.encode_images(images)
+    for colour in COLOURS:
+        caption_vector = fitted.encode([f"this flower has {colour} petals"])[0]
+        nearest = np.argsort(-(image_vectors @ caption_vector))[:16]
+        assert np.mean([names[i] == colour for i in nearest]) >= 0.9, colour
+    # The contrastive loss went down from about log(batch size).
+    assert fitted.history[-1] < 0.5 * fitted.history[0]
+    np.testing.assert_allclose(np.linalg.norm(image_vectors, axis=1), 1.0, rtol=1e-5)
+
+
+def test_save_and_load_give_the_same_vectors_without_pickle(fitted, colour_pairs, tmp_path):
+    folder = fitted.save(str(tmp_path / "encoder"))
+    assert sorted(os.listdir(folder)) == ["grounded_encoder.json", "image_encoder.weights.h5",
+                                          "text_encoder.weights.h5"]
+    again = GroundedEncoder.load(folder)
+    captions = ["a flower with red petals", "the petals are blue"]
+    np.testing.assert_allclose(again.encode(captions), fitted.encode(captions), atol=1e-6)
+    np.testing.assert_allclose(again.encode_images(colour_pairs[0][:4]), fitted.encode_images(colour_pairs[0][:4]),
+                               atol=1e-6)
+    np.testing.assert_array_equal(again.word_embedding_matrix(), fitted.word_embedding_matrix())
+    with pytest.raises(FileNotFoundError, match="grounded_encoder.json"):
+        GroundedEncoder.load(str(tmp_path / "nothing"))
+
+
+def test_fit_or_load_trains_once_per_data_and_settings(colour_pairs, tmp_path, monkeypatch):
+    images, captions, _ = colour_pairs
+    first = grounded.fit_or_load(captions, images, cache_root=str(tmp_path), dim=8, epochs=1, verbose=0)
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("the cached encoder should have been reused")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(GroundedEncoder, "fit", no_training)
+        again = grounded.fit_or_load(captions, images, cache_root=str(tmp_path), dim=8, epochs=1, verbose=0)
+    np.testing.assert_array_equal(again.encode(["the petals are red"]), first.encode(["the petals are red"]))
+    grounded.fit_or_load(captions, images, cache_root=str(tmp_path), dim=8, epochs=2, verbose=0)
+    assert len(os.listdir(tmp_path)) == 2
+    # A damaged cache entry is reported and trained again, not a traceback.
+    folder = os.path.join(tmp_path, sorted(os.listdir(tmp_path))[0])
+    for name in os.listdir(folder):
+        if name.endswith(".h5"):
+            with open(os.path.join(folder, name), "wb") as handle:
+                handle.write(b"not hdf5")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epochs in (1, 2):
+            grounded.fit_or_load(captions, images, cache_root=str(tmp_path), dim=8, epochs=epochs, verbose=0)
+    assert any("unreadable" in str(w.message) for w in caught)
+
+
+def test_bad_input_raises_errors_naming_it(colour_pairs):
+    images, captions, _ = colour_pairs
+    with pytest.raises(ValueError, match="pass images="):
+        GroundedEncoder(dim=8).fit(captions)
+    with pytest.raises(ValueError, match="images has 3 entries but captions has 64"):
+        GroundedEncoder(dim=8).fit(captions, images=images[:3])
+    with pytest.raises(ValueError, match="unknown GroundedEncoder setting"):
+        GroundedEncoder(dim=8, layers=3)
+    with pytest.raises(ValueError, match="batch_size=1"):
+        GroundedEncoder(dim=8, batch_size=1)
+    with pytest.raises(ValueError, match="dim must be a positive integer"):
+        GroundedEncoder(dim=0)
+    with pytest.raises(ValueError, match="not fitted"):
+        GroundedEncoder(dim=8).encode(["a red flower"])
