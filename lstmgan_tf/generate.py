@@ -197,8 +197,9 @@ def evaluate_runs(run_dirs, out_dir, count=None, vgg16_weights=None, classifier_
     for trained, result in zip(trained_runs, results):
         if names.count(trained.name) > 1:  # Two runs of one model: name their folders.
             result.tag = os.path.basename(os.path.normpath(trained.run_dir))
-    results.append(evaluation.evaluate_real(test_data, feature_space, classifier, real_features, count=count,
-                                            attributes=attributes, seed=seed))
+    for reference in (evaluation.evaluate_real, evaluation.evaluate_degraded_real):
+        results.append(reference(test_data, feature_space, classifier, real_features, count=count,
+                                 attributes=attributes, seed=seed))
     paths = evaluation.write_tables(results, out_dir, feature_space.label)
     paths["figure"] = viz.save_figure(evaluation.per_word_figure(results, feature_space.label),
                                       os.path.join(out_dir, "evaluation_per_word.png"))

@@ -1,4 +1,11 @@
-"""The ``experiment`` command: ``python -m lstmgan_tf experiment lstm-discriminator ...``.
+"""The ``experiment`` command: ``python -m lstmgan_tf experiment lstm-discriminator|text-recipe ...``.
+
+``text-recipe`` is the text-to-image recipe ablation of
+`lstmgan_tf.experiments.text_recipe` (every row trained for ``--minutes``):
+
+    python -m lstmgan_tf experiment text-recipe --minutes 4 --out outputs/experiments/text_recipe
+
+``lstm-discriminator``:
 
 Runs the LSTM-as-discriminator study of paper 000 over seeds and datasets and
 writes its table (CSV + Markdown) and bar chart. Finished seeds are kept in
@@ -15,7 +22,7 @@ import argparse
 import os
 import time
 
-EXPERIMENTS = ("lstm-discriminator",)
+EXPERIMENTS = ("lstm-discriminator", "text-recipe")
 DEFAULT_DATASETS = ("synthetic_faces", "abstract_art")
 
 
@@ -49,11 +56,40 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--sequence", default="rows", help="how the LSTM reads an image: rows, columns, patches")
     parser.add_argument("--cell", default="keras", help="LSTM cell: keras or handwritten")
     parser.add_argument("--quiet", action="store_true", help="no per-epoch training lines")
+    parser.add_argument("--minutes", type=float, default=4.0,
+                        help="text-recipe: training minutes of every run (default 4)")
+    parser.add_argument("--no-variants", action="store_true",
+                        help="text-recipe: only the cumulative rows, not the variants that did not help")
     add_profile_argument(parser)
     parser.set_defaults(func=_run)
 
 
 def _run(args) -> int:
+    if args.name == "text-recipe":
+        return _run_text_recipe(args)
+    return _run_lstm_discriminator(args)
+
+
+def _run_text_recipe(args) -> int:
+    from lstmgan_tf import config
+    from lstmgan_tf.experiments import text_recipe
+
+    out_dir = args.out or config.outputs_dir("experiments", "text_recipe")
+    start = time.perf_counter()
+    report = text_recipe.run_ablation(out_dir, minutes=args.minutes, profile=args.profile,
+                                      with_variants=not args.no_variants, verbose=0 if args.quiet else 2)
+    print(report["text"])
+    print(f"this call took {(time.perf_counter() - start) / 60:.1f} min; wrote {os.path.relpath(report['markdown'])}")
+    if args.publish:
+        import shutil
+
+        os.makedirs(args.publish, exist_ok=True)
+        shutil.copyfile(report["markdown"], os.path.join(args.publish, "text_recipe_ablation.md"))
+        print(f"wrote {os.path.join(args.publish, 'text_recipe_ablation.md')}")
+    return 0
+
+
+def _run_lstm_discriminator(args) -> int:
     from lstmgan_tf import config
     from lstmgan_tf.experiments import detector_study as study
 

@@ -33,6 +33,7 @@ MODEL_LABELS = {
     "last_word": "last word",
     "gan_cls": "GAN-CLS (Reed et al.)",
     "real": "real images (reference)",
+    "real_degraded": "real images, blurred / noisy / shifted",
 }
 
 
@@ -86,6 +87,21 @@ def evaluation_captions(test_data, count: int | None = None):
     return [test_data.captions[i][0] for i in rows], np.asarray(rows)
 
 
+def _pixel_colour_score(images, image_rows, captions, test_data) -> dict:
+    """The non-learned petal-colour check (`flower_colour`), for ``synthetic_flowers`` only."""
+    if test_data.name != "synthetic_flowers" or not test_data.attributes:
+        return {}
+    from lstmgan_tf.metrics.flower_colour import petal_colour_from_pixels
+
+    truth = np.asarray(test_data.attributes["petal_colour"])[image_rows]
+    names = test_data.attribute_values["petal_colour"]
+    asked = np.array([_features.caption_mentions(c, names[v]) for c, v in zip(captions, truth)], dtype=bool)
+    if not asked.any():
+        return {}
+    predicted = petal_colour_from_pixels(np.asarray(images)[asked])
+    return {"acc_petal_colour_pixels": float(np.mean(predicted == truth[asked]))}
+
+
 def _attribute_scores(classifier, images, image_rows, captions, test_data, names):
     if classifier is None or not test_data.attributes:
         return {}
@@ -125,10 +141,15 @@ def evaluate_images(name, final_images, test_data, captions, image_rows, feature
     }
     scores = _attribute_scores(classifier, final_images, image_rows, captions, test_data, attributes)
     final.update({f"acc_{key}": value for key, (value, _) in scores.items()})
+    final.update(_pixel_colour_score(final_images, image_rows, captions, test_data))
     evaluation = ModelEvaluation(name, final, attribute_counts={k: c for k, (_, c) in scores.items()})
     if word_images is not None:
         evaluation.per_word = _per_word(word_images, word_mask, test_data, captions, image_rows,
                                         feature_space, classifier, real_features, attributes)
+        # Two numbers, not curves: the petal colour just before and at its word.
+        for key in ("acc_petal_colour_before_word", "acc_petal_colour_at_word"):
+            if key in evaluation.per_word:
+                evaluation.final[key] = evaluation.per_word.pop(key)
     return evaluation
 
 
@@ -149,6 +170,11 @@ def _per_word(word_images, word_mask, test_data, captions, image_rows, feature_s
                                  for t in range(len(positions))])
     per_word["distance"] = np.array([np.mean(distance[position_of_pair == t]) if word_mask[:, t].any()
                                      else np.nan for t in range(len(positions))])
+    if predicted is not None and "petal_colour" in test_data.attributes:
+        before, at = named_word_accuracy(predicted["petal_colour"], caption_of_pair, position_of_pair, captions,
+                                         np.asarray(test_data.attributes["petal_colour"])[image_rows],
+                                         test_data.attribute_values["petal_colour"])
+        per_word["acc_petal_colour_before_word"], per_word["acc_petal_colour_at_word"] = before, at
     if predicted is not None:
         pair_captions = [captions[i] for i in caption_of_pair]
         truth = {n: np.asarray(v)[rows] for n, v in test_data.attributes.items()}
@@ -161,6 +187,41 @@ def _per_word(word_images, word_mask, test_data, captions, image_rows, feature_s
             for key, (value, _) in scores.items():
                 per_word.setdefault(f"acc_{key}", np.full(len(positions), np.nan))[t] = value
     return per_word
+
+
+def named_word_accuracy(predicted, caption_of_pair, position_of_pair, captions, truth, value_names):
+    """Accuracy of an attribute just before and right at the word that names it.
+
+    Paper 002's claim is that the image follows the words: the petal colour
+    should appear *at* the colour word, not before. For each caption that
+    names its image's value (``"... five red petals ..."``), the image after
+    the word before that name and the image after the name itself are judged.
+
+    Args:
+        predicted: int ``(K,)`` predicted value of each (caption, word) image.
+        caption_of_pair, position_of_pair: ``(K,)`` caption and 0-based word of each image.
+        captions: the N captions.
+        truth: int ``(N,)`` each caption's image value.
+        value_names: the attribute's value names (single words, e.g. colours).
+
+    Returns:
+        ``(before, at)``: accuracies (NaN with no caption to judge).
+    """
+    from lstmgan_tf.text import tokenize
+
+    image_at = {(int(c), int(t)): int(v) for c, t, v in zip(caption_of_pair, position_of_pair, predicted)}
+    hits = {-1: [], 0: []}
+    for row, caption in enumerate(captions):
+        name = value_names[int(truth[row])]
+        words = tokenize(caption)
+        if name not in words or words.index(name) == 0:
+            continue
+        where = words.index(name)
+        if (row, where) not in image_at or (row, where - 1) not in image_at:
+            continue  # The name was cut off with the caption's tail.
+        for offset in hits:
+            hits[offset].append(image_at[(row, where + offset)] == int(truth[row]))
+    return tuple(float(np.mean(hits[o])) if hits[o] else float("nan") for o in (-1, 0))
 
 
 def evaluate_trained(trained, test_data, feature_space, classifier=None, real_features=None, count=None,
@@ -212,14 +273,32 @@ def evaluate_real(test_data, feature_space, classifier=None, real_features=None,
              "kid": similarity.kernel_distance(first, second)}
     scores = _attribute_scores(classifier, test_data.images[image_rows], image_rows, captions, test_data, attributes)
     final.update({f"acc_{key}": value for key, (value, _) in scores.items()})
+    final.update(_pixel_colour_score(test_data.images[image_rows], image_rows, captions, test_data))
     return ModelEvaluation("real", final, attribute_counts={k: c for k, (_, c) in scores.items()})
+
+
+def evaluate_degraded_real(test_data, feature_space, classifier=None, real_features=None, count=None,
+                           attributes=None, seed: int = 0) -> ModelEvaluation:
+    """The real test images after `features.degrade` (shifts, blur, noise), judged like generated ones.
+
+    Shows how far the judge can be trusted on images that are not clean: a
+    generated image is never as sharp as a real one.
+    """
+    captions, image_rows = evaluation_captions(test_data, count)
+    degraded = np.asarray(_features.degrade(test_data.images[image_rows].astype(np.float32) / 127.5 - 1.0,
+                                            seed=seed))
+    return evaluate_images("real_degraded", degraded, test_data, captions, image_rows, feature_space, classifier,
+                           real_features, attributes=attributes)
 
 
 # --------------------------------------------------------------------------
 # Tables and figures.
 # --------------------------------------------------------------------------
 
-_COLUMN_TITLES = {"ssim": "SSIM ↑", "distance": "feature distance ↓", "fid": "FID ↓", "kid": "KID ↓"}
+_COLUMN_TITLES = {"ssim": "SSIM ↑", "distance": "feature distance ↓", "fid": "FID ↓", "kid": "KID ↓",
+                  "acc_petal_colour_pixels": "petal colour (pixel check) ↑",
+                  "acc_petal_colour_before_word": "petal colour at the word before it ↑",
+                  "acc_petal_colour_at_word": "petal colour at its word ↑"}
 
 
 def _columns(evaluations):
@@ -230,6 +309,8 @@ def _columns(evaluations):
 
 
 def _title(key):
+    if key in _COLUMN_TITLES:
+        return _COLUMN_TITLES[key]
     if key.startswith("acc_"):
         return f"{key[4:].replace('_', ' ')} accuracy ↑"
     return _COLUMN_TITLES.get(key, key)
@@ -300,14 +381,15 @@ def per_word_figure(evaluations, feature_label: str, accuracy_attribute: str = "
     if any(f"acc_{accuracy_attribute}" in e.final for e in evaluations):
         panels.append((f"acc_{accuracy_attribute}", f"{accuracy_attribute.replace('_', ' ')} accuracy ↑"))
     figure, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.6), squeeze=False)
-    colours = {"lstm_cgan": "tab:red", "last_word": "tab:blue", "gan_cls": "tab:green", "real": "black"}
+    colours = {"lstm_cgan": "tab:red", "last_word": "tab:blue", "gan_cls": "tab:green", "real": "black",
+               "real_degraded": "tab:gray"}
     for axis, (key, title) in zip(axes[0], panels):
         for evaluation in evaluations:
             colour = colours.get(evaluation.name)
             value = evaluation.final.get(key)
             if value is not None and not math.isnan(value):
                 axis.axhline(value, color=colour, linewidth=1.2, alpha=0.8,
-                             linestyle=":" if evaluation.name == "real" else "-",
+                             linestyle=":" if evaluation.name.startswith("real") else "-",
                              label=f"{evaluation.label}: final image")
             if evaluation.per_word and key in evaluation.per_word:
                 positions = evaluation.per_word["position"]

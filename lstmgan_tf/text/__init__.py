@@ -4,8 +4,9 @@
   1 = out-of-vocabulary), fixed length, mask.
 - `train_word2vec`, `load_word_vectors`, `embedding_matrix`, `build_embedding`:
   word vectors and the Keras `Embedding` they initialise.
-- `SentenceEncoder` (`Doc2VecEncoder`, `SIFEncoder`, `PrecomputedEncoder`):
-  one vector per caption, the stand-in for the paper's skip-thought vectors.
+- `SentenceEncoder` (`GroundedEncoder`, `Doc2VecEncoder`, `SIFEncoder`,
+  `PrecomputedEncoder`): one vector per caption, the stand-in for the paper's
+  skip-thought vectors; `retrieval_accuracy` measures caption -> image retrieval.
 
 Importing the package registers `CaptionVectorizer` with Keras, so
 ``keras.models.load_model`` reads models that contain one.
@@ -18,7 +19,9 @@ from lstmgan_tf.text.sentence import (
     SentenceVectorTable,
     SIFEncoder,
     caption_pair_similarities,
+    retrieval_accuracy,
 )
+from lstmgan_tf.text.grounded import GroundedEncoder
 from lstmgan_tf.text.tokens import (
     OOV_ID,
     OOV_TOKEN,
@@ -48,6 +51,7 @@ __all__ = [
     "PADDING_TOKEN",
     "CaptionVectorizer",
     "Doc2VecEncoder",
+    "GroundedEncoder",
     "PrecomputedEncoder",
     "SIFEncoder",
     "SentenceEncoder",
@@ -55,6 +59,7 @@ __all__ = [
     "build_embedding",
     "build_vocabulary",
     "caption_pair_similarities",
+    "retrieval_accuracy",
     "download_word_vectors",
     "embedding_matrix",
     "flatten_captions",

@@ -46,6 +46,8 @@ import numpy as np
 from lstmgan_tf.text.sentence import SentenceEncoder
 from lstmgan_tf.text.tokens import as_caption_list, normalize_caption
 
+# Part of the cache key: bump it when the networks change.
+ARCHITECTURE_VERSION = 2
 _SETTINGS_FILE = "grounded_encoder.json"
 _WEIGHTS_FILES = {"text_encoder": "text_encoder.weights.h5", "image_encoder": "image_encoder.weights.h5"}
 
@@ -103,7 +105,9 @@ def build_image_encoder(image_size: int, dim: int, width: int = 32, name="image_
     """Images ``(B, H, W, 3)`` in [-1, 1] -> unit-length embeddings ``(B, dim)``.
 
     Three stride-2 convolutions and a global average: small, and what the
-    colour, count and layout of a 32-pixel flower need.
+    colour, count and layout of a 32-pixel flower need. (ReLU rather than
+    leaky ReLU: TensorFlow's CPU graph optimiser fails to fuse the latter's
+    gradient here and prints an error.)
     """
     import keras
 
@@ -111,7 +115,7 @@ def build_image_encoder(image_size: int, dim: int, width: int = 32, name="image_
     x = images
     for level in range(3):
         x = keras.layers.Conv2D(width * 2**level, 3, strides=2, padding="same", name=f"conv_{level}")(x)
-        x = keras.layers.LeakyReLU(0.2, name=f"lrelu_{level}")(x)
+        x = keras.layers.ReLU(name=f"relu_{level}")(x)
     x = keras.layers.GlobalAveragePooling2D(name="pool")(x)
     embedded = keras.layers.Dense(dim, name="to_joint")(x)
     return keras.Model(images, keras.layers.UnitNormalization(name="unit")(embedded), name=name)
@@ -383,7 +387,7 @@ def fit_or_load(captions, images, cache_root: str | None = None, **kwargs) -> Gr
     from lstmgan_tf import config
 
     encoder = GroundedEncoder(**kwargs)
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"grounded-encoder-v{ARCHITECTURE_VERSION}".encode())
     digest.update(np.ascontiguousarray(images).tobytes())
     digest.update(json.dumps([list(as_caption_list(g)) if not isinstance(g, str) else [g] for g in captions]).encode())
     digest.update(json.dumps(dataclasses.asdict(encoder.settings), sort_keys=True).encode())

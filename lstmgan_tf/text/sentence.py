@@ -501,3 +501,39 @@ def caption_pair_similarities(vectors, image_index, pairs: int = 2000, seed: int
             different[k] = unit[first] @ unit[second]
             k += 1
     return same, different
+
+
+def retrieval_accuracy(query_vectors, gallery_vectors, ks=(1, 5)) -> dict[int, float]:
+    """How often query i finds gallery row i among its k most similar rows (cosine).
+
+    For caption -> image retrieval, row i of ``query_vectors`` is a caption of
+    image i and row i of ``gallery_vectors`` stands for image i: its image
+    embedding (`GroundedEncoder.encode_images`) or, for an encoder without an
+    image side, the mean vector of the image's *other* captions.
+
+    Args:
+        query_vectors: ``(N, dim)``.
+        gallery_vectors: ``(N, dim)``.
+        ks: the k of each top-k accuracy.
+
+    Returns:
+        ``{k: accuracy}``; chance is ``k / N``.
+
+    Example:
+
+    >>> retrieval_accuracy(np.eye(3), np.eye(3) + 0.1, ks=(1,))
+    {1: 1.0}
+    """
+    query = np.asarray(query_vectors, dtype=np.float64)
+    gallery = np.asarray(gallery_vectors, dtype=np.float64)
+    if query.ndim != 2 or query.shape != gallery.shape:
+        raise ValueError(
+            f"query_vectors {query.shape} and gallery_vectors {gallery.shape} must both be (N, dim), "
+            "one gallery row per query."
+        )
+    query /= np.maximum(np.linalg.norm(query, axis=1, keepdims=True), 1e-12)
+    gallery /= np.maximum(np.linalg.norm(gallery, axis=1, keepdims=True), 1e-12)
+    similarity = query @ gallery.T
+    # Rank of the right row: how many rows score strictly higher.
+    rank = (similarity > np.diag(similarity)[:, None]).sum(axis=1)
+    return {int(k): float(np.mean(rank < k)) for k in ks}

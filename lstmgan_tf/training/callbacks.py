@@ -24,6 +24,7 @@ import csv
 import glob
 import math
 import os
+import time
 
 import keras
 import numpy as np
@@ -172,6 +173,36 @@ class StopOnNaN(keras.callbacks.Callback):
                 "training stopped. The last checkpoint holds the last finite weights."
             )
             self.model.stop_training = True
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stops training at the first epoch end after ``seconds`` of training.
+
+    Used to compare recipes at the same wall-clock budget: a recipe with
+    cheaper steps gets more of them. The time counts from the first batch, so
+    building the model and the data is not charged.
+
+    Args:
+        seconds: the budget.
+    """
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        if not seconds > 0:
+            raise ValueError(f"seconds must be positive, got {seconds!r}.")
+        self.seconds = float(seconds)
+        self.started = None
+        self.elapsed = 0.0
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self.started is None:
+            self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.started is not None:
+            self.elapsed = time.perf_counter() - self.started
+            if self.elapsed >= self.seconds:
+                self.model.stop_training = True
 
 
 class EpochCSVLogger(keras.callbacks.Callback):
