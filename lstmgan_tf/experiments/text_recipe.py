@@ -73,7 +73,9 @@ def settings_for(model: str, settings: dict) -> dict:
 
 
 def _slug(name: str) -> str:
-    return "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_")
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
 def run_ablation(out_dir: str, minutes: float = 4.0, models=MODELS, profile=None, with_variants=True,
@@ -134,7 +136,7 @@ def run_ablation(out_dir: str, minutes: float = 4.0, models=MODELS, profile=None
             with open(os.path.join(folder, "budget.json"), encoding="utf-8") as handle:
                 seconds = json.load(handle)["training_seconds"]
             final = by_folder[folder].final
-            table.append({"row": name, "model": model, "steps": len(history["epoch"]) * steps_per_epoch,
+            table.append({"row": name, "model": model, "steps": len(history["d_loss"]) * steps_per_epoch,
                           "seconds": round(seconds), **{k: final.get(k) for k in _COLUMNS}})
     reference = results[len(folders)].final  # The real-images row.
     return write_ablation(table, reference, out_dir, minutes)
