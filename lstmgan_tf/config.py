@@ -72,6 +72,8 @@ class Profile:
             positions: `lstmgan_tf.models.lstm_cgan.TEXT_GAN_RECIPES`).
         grounded_encoder_epochs: training epochs of the grounded sentence
             encoder (`lstmgan_tf.text.GroundedEncoder`).
+        text_epochs: training epochs of the text-to-image GANs (LSTM-CGAN,
+            last word, GAN-CLS); ``epochs`` is the DCGAN's.
     """
 
     name: str
@@ -97,6 +99,7 @@ class Profile:
     checkpoint_every_steps: int
     text_gan_recipe: str = "paper"
     grounded_encoder_epochs: int = 30
+    text_epochs: int = 15
 
     def __post_init__(self):
         if self.image_size not in SUPPORTED_IMAGE_SIZES:
@@ -139,6 +142,7 @@ PROFILES: dict[str, Profile] = {
         checkpoint_every_steps=2,
         text_gan_recipe="fast",
         grounded_encoder_epochs=2,
+        text_epochs=1,
     ),
     "classroom": Profile(
         name="classroom",
@@ -166,6 +170,7 @@ PROFILES: dict[str, Profile] = {
         checkpoint_every_steps=50,
         text_gan_recipe="fast",
         grounded_encoder_epochs=30,
+        text_epochs=40,
     ),
     "paper": Profile(
         name="paper",
@@ -190,6 +195,7 @@ PROFILES: dict[str, Profile] = {
         detector_epochs=30,
         judge_epochs=40,
         checkpoint_every_steps=500,
+        text_epochs=600,
     ),
 }
 

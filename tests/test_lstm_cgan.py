@@ -287,11 +287,12 @@ def test_profiles_choose_their_recipe():
         make_config(discriminator_condition="add")
 
 
-def test_fast_recipe_trains_with_a_frozen_matching_encoder():
+def test_every_recipe_setting_trains_with_a_frozen_matching_encoder():
     from lstmgan_tf.text.grounded import build_image_encoder
 
     keras.utils.set_random_seed(6)
-    fast = dict(TEXT_GAN_RECIPES["fast"], word_vector_dim=16)
+    fast = dict(TEXT_GAN_RECIPES["fast"], word_vector_dim=16, spectral_norm=True, gan_loss="hinge",
+                matching_loss_weight=0.1)
     encoder = build_image_encoder(32, SENTENCE_DIM, 32)
     model = compiled(LSTMCGAN(make_config(**fast), seed=0, matching_encoder=encoder,
                               embedding_matrix=np.ones((VOCABULARY, 16), np.float32)))
@@ -306,3 +307,44 @@ def test_fast_recipe_trains_with_a_frozen_matching_encoder():
         np.testing.assert_array_equal(before, after.numpy())
     # The word vectors are fine-tuned with G in this recipe.
     assert not np.allclose(model.word_embedding.embeddings.numpy(), 1.0)
+
+
+def test_paper_profile_keeps_algorithm_1_at_a_tiny_size():
+    from lstmgan_tf.layers.dcgan import ProjectionLogit, SpatialCondition
+
+    keras.utils.set_random_seed(7)
+    tiny = dict(image_size=32, generator_width=8, discriminator_width=8, lstm_units=16, word_vector_dim=16,
+                condition_dim=8)
+    config_ = LSTMCGANConfig.from_profile(VOCABULARY, SENTENCE_DIM, profile="paper", **tiny)
+    model = compiled(LSTMCGAN(config_, seed=0))
+    layers = {type(layer) for layer in model.discriminator.layers}
+    assert SpatialCondition in layers and ProjectionLogit not in layers
+    assert not any("Spectral" in cls.__name__ for cls in layers)
+    assert model.matching_encoder is None
+    # Every real word is a loss position in training too (no sampling).
+    tokens = tf.constant(make_batch([5, 3], padded_length=6)["caption_tokens"])
+    _, pair_caption, _ = model.fake_pairs(tokens, training=True)
+    assert len(pair_caption) == 8
+    log = model.train_on_batch(make_batch([4, 2, 3, 5], padded_length=6), return_dict=True)
+    assert np.isfinite(log["d_loss"]) and np.isfinite(log["g_loss"])
+    # Cross-entropy D loss: the same formula as before the recipes existed.
+    batch = make_batch([3, 2], padded_length=4)
+    fakes = model.fake_pairs(tf.constant(batch["caption_tokens"]), training=False)
+    vectors, real = tf.constant(batch["sentence_vector"]), tf.constant(batch["image"])
+    d_loss, (real_logits, mismatched_logits, fake_logits) = model.discriminator_loss(
+        real, tf.gather(real, [1, 0]), tf.ones(2, tf.bool), vectors, *fakes, 2, training=False)
+    softplus = lambda x: np.logaddexp(0.0, np.ravel(x))  # noqa: E731
+    expected = (softplus(-real_logits) + softplus(mismatched_logits)).sum() / 2
+    expected += (fakes[2].numpy() * softplus(fake_logits)).sum() / 2
+    np.testing.assert_allclose(float(d_loss), expected, rtol=1e-5)
+
+
+def test_last_word_weight_keeps_each_captions_weights_summing_to_one():
+    model = LSTMCGAN(make_config(word_positions=1, last_word_weight=0.5), seed=0)
+    tokens = tf.constant(make_batch([5, 3, 1], padded_length=6)["caption_tokens"])
+    for _ in range(10):
+        images, pair_caption, pair_weight = model.fake_pairs(tokens, training=True)
+        np.testing.assert_allclose(np.bincount(pair_caption.numpy(), pair_weight.numpy()), [1, 1, 1], rtol=1e-6)
+        assert images.shape[0] == len(pair_caption) <= 5
+    with pytest.raises(ValueError, match="last_word_weight=1.0"):
+        make_config(last_word_weight=1.0)

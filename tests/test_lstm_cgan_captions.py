@@ -53,3 +53,16 @@ def test_grounded_pipeline_reloads_and_gives_its_word_vectors(flowers, tmp_path)
         TextPipeline.fit(flowers.captions, profile="smoke", sentence_encoder="sif", word_vector_source="grounded")
     with pytest.raises(ValueError, match="unknown word vector source 'glove'"):
         TextPipeline.fit(flowers.captions, profile="smoke", word_vector_source="glove")
+
+
+def test_matching_term_needs_the_grounded_encoder(tmp_path):
+    from lstmgan_tf import training
+    from lstmgan_tf.training.registry import TrainOptions
+
+    options = TrainOptions(extra={"sentence_encoder": "sif", "matching_loss_weight": "0.5"})
+    with pytest.raises(ValueError, match="needs sentence_encoder=grounded"):
+        training.train("lstm_cgan", "synthetic_flowers", out_dir=str(tmp_path / "run"), profile="smoke",
+                       options=options, verbose=0)
+    with pytest.raises(ValueError, match="word_vectors='grounded' needs sentence_encoder='grounded'"):
+        training.train("gan_cls", "synthetic_flowers", out_dir=str(tmp_path / "run2"), profile="smoke",
+                       options=TrainOptions(extra={"sentence_encoder": "sif", "word_vectors": "grounded"}), verbose=0)

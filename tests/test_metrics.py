@@ -75,8 +75,11 @@ def test_evaluate_images_returns_finite_numbers_of_the_right_shape(tmp_path):
     final = word_images[np.arange(len(rows)), word_mask.sum(1) - 1]
     result = evaluation.evaluate_images("lstm_cgan", final, test, captions, rows, space, FakeClassifier(),
                                         word_images=word_images, word_mask=word_mask)
-    assert set(result.final) == {"ssim", "distance", "fid", "kid", "acc_petal_colour"}
-    assert all(np.isfinite(v) for v in result.final.values())
+    assert set(result.final) == {"ssim", "distance", "fid", "kid", "acc_petal_colour",
+                                 "acc_petal_colour_before_word", "acc_petal_colour_at_word"}
+    assert all(np.isfinite(result.final[k]) for k in ("ssim", "distance", "fid", "kid", "acc_petal_colour"))
+    # "always red" is right at and before the colour word of the red captions only.
+    assert result.final["acc_petal_colour_at_word"] == result.final["acc_petal_colour_before_word"] == 0.5
     # The classifier always says "red": right for the red captions only.
     assert result.final["acc_petal_colour"] == 0.5
     per_word = result.per_word

@@ -221,19 +221,19 @@ def _build_text_job(model_name, profile, dataset_name, options):
     )
 
 
-@registry.register_model("lstm_cgan")
+@registry.register_model("lstm_cgan", epochs_field="text_epochs")
 def build_lstm_cgan_job(profile, dataset_name, options):
     """The LSTM-CGAN of Ouyang et al. (adversarial loss at every word)."""
     return _build_text_job("lstm_cgan", profile, dataset_name, options)
 
 
-@registry.register_model("last_word")
+@registry.register_model("last_word", epochs_field="text_epochs")
 def build_last_word_job(profile, dataset_name, options):
     """The last-word baseline (the LSTM-CGAN with the loss only at the last word)."""
     return _build_text_job("last_word", profile, dataset_name, options)
 
 
-@registry.register_model("gan_cls")
+@registry.register_model("gan_cls", epochs_field="text_epochs")
 def build_gan_cls_job(profile, dataset_name, options):
     """GAN-CLS of Reed et al. 2016 (sentence vector + noise -> one image)."""
     return _build_text_job("gan_cls", profile, dataset_name, options)
@@ -323,7 +323,7 @@ def train_or_load(model_name: str, dataset: str = "synthetic_flowers", profile=N
         dataset: a captioned dataset name.
         profile: profile name or `Profile` (default: ``$LSTMGAN_PROFILE``).
         out_dir: the run folder (default: `default_run_dir`).
-        epochs: total epochs (default: the profile's).
+        epochs: total epochs (default: the profile's ``text_epochs``).
         verbose: ``model.fit``'s verbosity.
 
     Returns:
@@ -335,7 +335,7 @@ def train_or_load(model_name: str, dataset: str = "synthetic_flowers", profile=N
     if model_name not in TEXT_MODELS:
         raise ValueError(f"unknown text-to-image model {model_name!r}; choose one of: {', '.join(TEXT_MODELS)}.")
     profile = config.get_profile(profile)
-    epochs = epochs or profile.epochs
+    epochs = epochs or profile.text_epochs
     out_dir = os.fspath(out_dir or default_run_dir(model_name, dataset, profile))
     config_path = os.path.join(out_dir, "config.json")
     saved = None

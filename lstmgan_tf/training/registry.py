@@ -30,6 +30,8 @@ MODEL_MODULES: dict[str, str] = {
 }
 
 _BUILDERS: dict[str, Callable] = {}
+# Model name -> the `Profile` field that gives its default number of epochs.
+_EPOCHS_FIELDS: dict[str, str] = {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,14 +118,27 @@ def split_data_options(extra: Mapping[str, Any]) -> tuple[dict, dict]:
     return model_settings, source_options
 
 
-def register_model(name: str):
-    """Decorator: registers ``builder(profile, dataset_name, options)`` as ``name``."""
+def register_model(name: str, epochs_field: str = "epochs"):
+    """Decorator: registers ``builder(profile, dataset_name, options)`` as ``name``.
+
+    Args:
+        name: the model's name.
+        epochs_field: the `Profile` field with the model's default epochs
+            (the text-to-image models use ``text_epochs``).
+    """
 
     def decorator(builder):
         _BUILDERS[name] = builder
+        _EPOCHS_FIELDS[name] = epochs_field
         return builder
 
     return decorator
+
+
+def default_epochs(name: str, profile) -> int:
+    """The profile's default number of epochs for model ``name``."""
+    get_builder(name)
+    return getattr(profile, _EPOCHS_FIELDS.get(name, "epochs"))
 
 
 def model_names() -> list[str]:

@@ -176,7 +176,8 @@ def train(
         strategy: a strategy name for `distribute.get_strategy` or a
             `tf.distribute.Strategy`.
         resume: continue the run in ``out_dir`` from its last checkpoint.
-        epochs: total epochs of the run (default: the profile's); a resumed
+        epochs: total epochs of the run (default: the profile's ``epochs``, or
+            the field the model registered, e.g. ``text_epochs``); a resumed
             run may be given more epochs than it started with.
         options: `registry.TrainOptions` (seed, batch size, mixed precision, XLA, ...).
         verbose: ``model.fit``'s verbosity (``"auto"``, 0, 1 = progress bar, 2).
@@ -197,7 +198,7 @@ def train(
     profile = _config.get_profile(profile)
     options = options or registry.TrainOptions()
     builder = registry.get_builder(model_name)
-    epochs = profile.epochs if epochs is None else epochs
+    epochs = registry.default_epochs(model_name, profile) if epochs is None else epochs
     if not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a positive integer, got {epochs!r}.")
     checkpoint_every = checkpoint_every or profile.checkpoint_every_steps
