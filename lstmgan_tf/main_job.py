@@ -30,6 +30,8 @@ COLOUR_SWAP_TEMPLATE = "this flower has five {} petals and a brown center"
 COLOUR_SWAP_COLOURS = ("red", "orange", "yellow", "white", "pink", "purple", "blue")
 PUBLISHED_STRIP = "lstm_cgan_word_by_word.png"
 PUBLISHED_SWAP = "lstm_cgan_colour_swap.png"
+PUBLISHED_EVALUATION = "lstm_cgan_evaluation.png"
+PUBLISHED_TABLE = "lstm_cgan_evaluation.md"
 
 
 def _slug(caption: str, limit: int = 40) -> str:
@@ -45,7 +47,7 @@ def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish:
         profile: profile name or `Profile` (default: ``$LSTMGAN_PROFILE``, else classroom).
         epochs: training epochs (default: the profile's).
         publish: a folder (e.g. ``assets``) that also gets the first caption's
-            word strip and the colour swap.
+            word strip, the colour swap, the per-word figure and the table.
         verbose: ``model.fit``'s verbosity (1: a progress bar per epoch).
     """
     from lstmgan_tf import config, data, viz
@@ -99,6 +101,8 @@ def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish:
         copies = {
             os.path.join(paths["sequences"][0], "strip.png"): PUBLISHED_STRIP,
             paths["colour_swap"]: PUBLISHED_SWAP,
+            evaluation_paths["figure"]: PUBLISHED_EVALUATION,
+            evaluation_paths["markdown"]: PUBLISHED_TABLE,
         }
         for source, name in copies.items():
             shutil.copyfile(source, os.path.join(publish, name))

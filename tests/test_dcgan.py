@@ -71,3 +71,27 @@ def test_batch_norm_is_synchronized_across_replicas():
 def test_bad_arguments_name_the_input(build, message):
     with pytest.raises(ValueError, match=message):
         build()
+
+
+def test_projection_discriminator_scores_image_text_agreement():
+    keras.utils.set_random_seed(0)
+    for spectral_norm in (False, True):
+        discriminator = dcgan.build_discriminator(32, 8, condition_dim=6, condition="projection",
+                                                  spectral_norm=spectral_norm)
+        images = keras.random.normal((3, 32, 32, 3))
+        condition = keras.random.normal((3, 6))
+        logits = discriminator([images, condition])
+        assert tuple(logits.shape) == (3, 1) and logits.dtype.name == "float32"
+        # The condition enters through an inner product: scaling it to zero leaves the unconditional logit.
+        unconditional = discriminator([images, 0.0 * condition])
+        assert not np.allclose(logits, unconditional)
+        names = [type(layer).__name__ for layer in discriminator.layers]
+        assert "ProjectionLogit" in names and ("SpectralNormalization" in names) == spectral_norm
+        assert ("BatchNormalization" in names) != spectral_norm
+    layer = discriminator.get_layer("condition_projection")
+    clone = dcgan.ProjectionLogit.from_config(layer.get_config())
+    assert clone.spectral_norm
+    with pytest.raises(ValueError, match="condition='add'"):
+        dcgan.build_discriminator(32, 8, condition_dim=6, condition="add")
+    with pytest.raises(ValueError, match="ProjectionLogit expects"):
+        dcgan.ProjectionLogit().build([(None, 4, 4), (None, 6)])

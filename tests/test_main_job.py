@@ -5,7 +5,14 @@ import os
 import pytest
 
 from lstmgan_tf import cli
-from lstmgan_tf.main_job import PUBLISHED_STRIP, PUBLISHED_SWAP, run_main_job
+from lstmgan_tf.main_job import (
+    COLOUR_SWAP_COLOURS,
+    PUBLISHED_EVALUATION,
+    PUBLISHED_STRIP,
+    PUBLISHED_SWAP,
+    PUBLISHED_TABLE,
+    run_main_job,
+)
 
 
 def test_main_job_writes_sequences_evaluation_and_published_figures(tmp_path, capsys):
@@ -21,8 +28,15 @@ def test_main_job_writes_sequences_evaluation_and_published_figures(tmp_path, ca
     assert os.path.isfile(paths["colour_swap"])
     for key in ("csv", "markdown", "figure"):
         assert os.path.isfile(paths["evaluation"][key]), key
-    assert sorted(os.listdir(tmp_path / "assets")) == sorted([PUBLISHED_STRIP, PUBLISHED_SWAP])
+    assert sorted(os.listdir(tmp_path / "assets")) == sorted(
+        [PUBLISHED_STRIP, PUBLISHED_SWAP, PUBLISHED_EVALUATION, PUBLISHED_TABLE])
     assert "Where to look" in printed and "| LSTM-CGAN" in printed
+    # The colour swap asks for every petal colour and says how many the pixel check sees.
+    from lstmgan_tf.data.flowers import PETAL_COLOURS
+
+    assert COLOUR_SWAP_COLOURS == PETAL_COLOURS
+    assert 0 <= paths["colour_swap_right"] <= len(PETAL_COLOURS)
+    assert f"colour swap: {paths['colour_swap_right']} of 7 petal colours right" in printed
 
     # A second call reuses the finished run instead of training again.
     before = os.path.getmtime(out / "run" / "model.weights.h5")

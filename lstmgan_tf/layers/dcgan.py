@@ -63,6 +63,16 @@ def _batch_norm(name: str):
     )
 
 
+def _check_feature_and_condition(layer_name: str, input_shape):
+    feature_shape, condition_shape = input_shape
+    if len(feature_shape) != 4 or len(condition_shape) != 2:
+        raise ValueError(
+            f"{layer_name} expects [feature_map (B, H, W, C), condition (B, D)], "
+            f"got shapes {feature_shape} and {condition_shape}."
+        )
+    return feature_shape, condition_shape
+
+
 @keras.saving.register_keras_serializable(package="lstmgan_tf")
 class SpatialCondition(keras.layers.Layer):
     """Projects a condition vector and replicates it over a feature map.
@@ -93,12 +103,7 @@ class SpatialCondition(keras.layers.Layer):
         )
 
     def build(self, input_shape):
-        feature_shape, condition_shape = input_shape
-        if len(feature_shape) != 4 or len(condition_shape) != 2:
-            raise ValueError(
-                "SpatialCondition expects [feature_map (B, H, W, C), condition (B, D)], "
-                f"got shapes {feature_shape} and {condition_shape}."
-            )
+        _, condition_shape = _check_feature_and_condition("SpatialCondition", input_shape)
         self.projection.build(condition_shape)
 
     def call(self, inputs):
@@ -189,12 +194,7 @@ class ProjectionLogit(keras.layers.Layer):
         self.embedding = None
 
     def build(self, input_shape):
-        feature_shape, condition_shape = input_shape
-        if len(feature_shape) != 4 or len(condition_shape) != 2:
-            raise ValueError(
-                "ProjectionLogit expects [feature_map (B, H, W, C), condition (B, D)], "
-                f"got shapes {feature_shape} and {condition_shape}."
-            )
+        feature_shape, condition_shape = _check_feature_and_condition("ProjectionLogit", input_shape)
         embedding = layers.Dense(feature_shape[-1], use_bias=False, kernel_initializer=_conv_init(),
                                  name="embedding")
         self.embedding = layers.SpectralNormalization(embedding, name="embedding_sn") if self.spectral_norm else embedding
