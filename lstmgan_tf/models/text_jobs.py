@@ -162,6 +162,9 @@ def _build_text_job(model_name, profile, dataset_name, options):
         word_vector_dim=overrides.get("word_vector_dim"), seed=options.seed, images=arrays.images,
         word_vector_source=word_vectors,
     )
+    # Fitting the grounded encoder draws random numbers, loading it from the
+    # cache does not: reseed so that the model's weights depend on the seed alone.
+    keras.utils.set_random_seed(options.seed)
     if sentence_encoder != "grounded":
         # The matching term compares images with grounded caption vectors.
         overrides.setdefault("matching_loss_weight", 0.0)

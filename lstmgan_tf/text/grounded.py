@@ -224,6 +224,7 @@ class GroundedEncoder(SentenceEncoder):
         if self.vectorizer is None:
             longest = max(len(normalize_caption(c).split()) for group in captions_per_image for c in group)
             self.vectorizer = CaptionVectorizer(max_length=max(1, longest)).fit(captions_per_image)
+        # Seeds Keras (and NumPy, Python): the encoder's weights depend on its seed alone.
         keras.utils.set_random_seed(self.settings.seed)
         settings = self.settings
         self.text_encoder = build_text_encoder(
