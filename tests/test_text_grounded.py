@@ -80,6 +80,13 @@ def test_fit_or_load_trains_once_per_data_and_settings(colour_pairs, tmp_path, m
     assert any("unreadable" in str(w.message) for w in caught)
 
 
+@pytest.mark.parametrize("image_size", [32, 64])
+def test_image_side_keeps_a_4x4_layout_before_the_embedding(image_size):
+    encoder = grounded.build_image_encoder(image_size, dim=8, width=4)
+    assert tuple(encoder.get_layer("flatten").input.shape[1:3]) == (4, 4)
+    assert encoder(np.zeros((2, image_size, image_size, 3), np.float32)).shape == (2, 8)
+
+
 def test_bad_input_raises_errors_naming_it(colour_pairs):
     images, captions, _ = colour_pairs
     with pytest.raises(ValueError, match="pass images="):

@@ -207,3 +207,22 @@ def test_bad_precomputed_files(tmp_path):
 def test_pair_similarities_need_two_images():
     with pytest.raises(ValueError, match="two images"):
         text.caption_pair_similarities(np.ones((2, 3)), [0, 0])
+
+
+def test_retrieval_and_nearest_class_mean_measure_what_vectors_carry():
+    rng = np.random.default_rng(0)
+    labels = [i % 3 for i in range(60)]
+    centres = np.eye(3) * 4
+    informative = centres[labels] + rng.normal(0, 1, (60, 3))
+    noise = rng.normal(0, 1, (60, 3))
+    assert text.nearest_class_mean_accuracy(informative[:30], labels[:30], informative[30:], labels[30:]) > 0.9
+    assert text.nearest_class_mean_accuracy(noise[:30], labels[:30], noise[30:], labels[30:]) < 0.6
+    # Unlabelled rows (captions that do not name the attribute) are skipped.
+    partly = [None if i % 2 else label for i, label in enumerate(labels[30:])]
+    assert text.nearest_class_mean_accuracy(informative[:30], labels[:30], informative[30:], partly) > 0.9
+    found = text.retrieval_accuracy(informative, informative + rng.normal(0, 0.1, (60, 3)), ks=(1, 60))
+    assert found[60] == 1.0 and found[1] < 1.0
+    with pytest.raises(ValueError, match="one label"):
+        text.nearest_class_mean_accuracy(informative, labels[:5], informative, labels)
+    with pytest.raises(ValueError, match="same dim"):
+        text.nearest_class_mean_accuracy(informative, labels, informative[:, :2], labels)

@@ -6,7 +6,8 @@
   word vectors and the Keras `Embedding` they initialise.
 - `SentenceEncoder` (`GroundedEncoder`, `Doc2VecEncoder`, `SIFEncoder`,
   `PrecomputedEncoder`): one vector per caption, the stand-in for the paper's
-  skip-thought vectors; `retrieval_accuracy` measures caption -> image retrieval.
+  skip-thought vectors; `retrieval_accuracy` measures caption -> image retrieval,
+  `nearest_class_mean_accuracy` how well the vectors separate one attribute.
 
 Importing the package registers `CaptionVectorizer` with Keras, so
 ``keras.models.load_model`` reads models that contain one.
@@ -19,6 +20,7 @@ from lstmgan_tf.text.sentence import (
     SentenceVectorTable,
     SIFEncoder,
     caption_pair_similarities,
+    nearest_class_mean_accuracy,
     retrieval_accuracy,
 )
 from lstmgan_tf.text.grounded import GroundedEncoder
@@ -59,6 +61,7 @@ __all__ = [
     "build_embedding",
     "build_vocabulary",
     "caption_pair_similarities",
+    "nearest_class_mean_accuracy",
     "retrieval_accuracy",
     "download_word_vectors",
     "embedding_matrix",

@@ -14,7 +14,8 @@ the honest offline stand-in for the paper's pretrained skip-thought vectors.
 
 - text side: word embedding (started from word2vec when given) -> a
   bidirectional GRU -> a linear map to ``dim`` numbers;
-- image side: three stride-2 convolutions -> global average -> ``dim``;
+- image side: stride-2 convolutions down to 4x4 -> flatten -> ``dim``
+  (flattening keeps *where* a colour is: petals or centre);
 - both L2-normalised and trained with the symmetric in-batch contrastive loss
   of CLIP (Radford et al. 2021): in a batch of B (image, caption) pairs each
   image must pick its own caption among the B, and each caption its image.
@@ -47,7 +48,7 @@ from lstmgan_tf.text.sentence import SentenceEncoder
 from lstmgan_tf.text.tokens import as_caption_list, normalize_caption
 
 # Part of the cache key: bump it when the networks change.
-ARCHITECTURE_VERSION = 2
+ARCHITECTURE_VERSION = 3
 _SETTINGS_FILE = "grounded_encoder.json"
 _WEIGHTS_FILES = {"text_encoder": "text_encoder.weights.h5", "image_encoder": "image_encoder.weights.h5"}
 
@@ -59,7 +60,8 @@ class GroundedEncoderSettings:
     Args:
         dim: size of the joint embedding (the sentence vector).
         word_vector_dim: size of the text side's word embedding.
-        image_width: filters of the image side's first convolution (then 2x, 4x).
+        image_width: filters of the image side's first convolution (then 2x,
+            4x, ...).
         epochs: passes over the images (one caption drawn per image and pass).
         batch_size: pairs per contrastive batch (the in-batch negatives).
         temperature: softmax temperature of the contrastive loss (CLIP learns
@@ -104,19 +106,23 @@ def build_text_encoder(vocabulary_size: int, word_vector_dim: int, dim: int, nam
 def build_image_encoder(image_size: int, dim: int, width: int = 32, name="image_encoder"):
     """Images ``(B, H, W, 3)`` in [-1, 1] -> unit-length embeddings ``(B, dim)``.
 
-    Three stride-2 convolutions and a global average: small, and what the
-    colour, count and layout of a 32-pixel flower need. (ReLU rather than
-    leaky ReLU: TensorFlow's CPU graph optimiser fails to fuse the latter's
-    gradient here and prints an error.)
+    Stride-2 convolutions halve the image down to 4x4 (three at 32 pixels,
+    four at 64), as in DCGAN's discriminator, and the 4x4 map is flattened
+    into the embedding. A global average instead would forget where each
+    colour is, and on these flowers the centre's colour is the petals' colour
+    moved inwards, so the average left centre colour and petal count poorly
+    encoded in the sentence vectors. ReLU rather than leaky ReLU:
+    TensorFlow's CPU graph optimiser fails to fuse the latter's gradient here
+    and prints an error.
     """
     import keras
 
     images = keras.Input((image_size, image_size, 3), name="image")
     x = images
-    for level in range(3):
+    for level in range(int(np.log2(image_size // 4))):
         x = keras.layers.Conv2D(width * 2**level, 3, strides=2, padding="same", name=f"conv_{level}")(x)
         x = keras.layers.ReLU(name=f"relu_{level}")(x)
-    x = keras.layers.GlobalAveragePooling2D(name="pool")(x)
+    x = keras.layers.Flatten(name="flatten")(x)
     embedded = keras.layers.Dense(dim, name="to_joint")(x)
     return keras.Model(images, keras.layers.UnitNormalization(name="unit")(embedded), name=name)
 

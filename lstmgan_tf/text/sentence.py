@@ -537,3 +537,47 @@ def retrieval_accuracy(query_vectors, gallery_vectors, ks=(1, 5)) -> dict[int, f
     # Rank of the right row: how many rows score strictly higher.
     rank = (similarity > np.diag(similarity)[:, None]).sum(axis=1)
     return {int(k): float(np.mean(rank < k)) for k in ks}
+
+
+def nearest_class_mean_accuracy(train_vectors, train_labels, test_vectors, test_labels) -> float:
+    """How well vectors separate one attribute: nearest class mean, on held-out rows.
+
+    Each class is stood for by the mean of its training vectors; a test vector
+    gets the class whose mean is closest (Euclidean). Rows whose label is
+    `None` (a caption that does not name the attribute) are skipped. A
+    diagnostic only: it reads the labels, so nothing trained may use it.
+
+    Args:
+        train_vectors: ``(N, dim)``.
+        train_labels: N class labels (any hashable, or `None`).
+        test_vectors: ``(M, dim)``.
+        test_labels: M class labels (or `None`).
+
+    Returns:
+        The share of labelled test rows given their own class; chance is about
+        one over the number of classes.
+
+    Example:
+
+    >>> vectors = np.array([[0.0, 1.0], [0.1, 0.9], [1.0, 0.0], [0.9, 0.1]])
+    >>> nearest_class_mean_accuracy(vectors, ["a", "a", "b", "b"], vectors[::-1], ["b", "b", "a", None])
+    1.0
+    """
+    train_vectors = np.asarray(train_vectors, dtype=np.float64)
+    test_vectors = np.asarray(test_vectors, dtype=np.float64)
+    if train_vectors.ndim != 2 or test_vectors.ndim != 2 or train_vectors.shape[1] != test_vectors.shape[1]:
+        raise ValueError(
+            f"train_vectors {train_vectors.shape} and test_vectors {test_vectors.shape} must both be "
+            "(rows, dim) with the same dim."
+        )
+    if len(train_labels) != len(train_vectors) or len(test_labels) != len(test_vectors):
+        raise ValueError("give one label (or None) per row of train_vectors and of test_vectors.")
+    classes = sorted({label for label in train_labels if label is not None}, key=str)
+    test_rows = [i for i, label in enumerate(test_labels) if label is not None]
+    if not classes or not test_rows:
+        raise ValueError("nearest_class_mean_accuracy needs labelled rows in both sets.")
+    train_labels = np.asarray(train_labels, dtype=object)
+    means = np.stack([train_vectors[train_labels == label].mean(axis=0) for label in classes])
+    distances = ((test_vectors[test_rows, None, :] - means[None]) ** 2).sum(axis=-1)
+    predicted = [classes[i] for i in distances.argmin(axis=1)]
+    return float(np.mean([p == test_labels[i] for p, i in zip(predicted, test_rows)]))
