@@ -348,3 +348,40 @@ def test_last_word_weight_keeps_each_captions_weights_summing_to_one():
         assert images.shape[0] == len(pair_caption) <= 5
     with pytest.raises(ValueError, match="last_word_weight=1.0"):
         make_config(last_word_weight=1.0)
+
+
+def test_generator_average_follows_the_trained_generator_and_makes_the_images(tmp_path):
+    from lstmgan_tf.models.gan_cls import GANCLS, GANCLSConfig
+
+    keras.utils.set_random_seed(8)
+    model = compiled(LSTMCGAN(make_config(generator_ema=0.9), seed=0))
+    average, trained = model.generator_networks(average=True), model.generator_networks()
+    for twin, network in zip(average, trained):
+        assert not twin.trainable_weights
+        for a, b in zip(twin.weights, network.weights):
+            np.testing.assert_array_equal(a.numpy(), b.numpy())
+    start = [w.numpy().copy() for w in model.average_generator.weights]
+    model.train_on_batch(make_batch([5, 3, 4, 2], padded_length=6), return_dict=True)
+    # After n=1 generator update the decay is min(0.9, 2 / 11): the average moved most of the way.
+    decay = 2.0 / 11.0
+    for before, after, current in zip(start, model.average_generator.weights, model.generator.weights):
+        np.testing.assert_allclose(after.numpy(), decay * before + (1 - decay) * current.numpy(), atol=1e-6)
+    # Images outside training come from the average.
+    tokens = np.array([[4, 5, 6, 0]])
+    for weight in model.average_generator.weights:
+        weight.assign(tf.zeros_like(weight))
+    images, _ = model.generate_word_images(tokens)
+    np.testing.assert_allclose(images.numpy()[0, :3], 0.0, atol=1e-6)  # tanh(0)
+    # The averaged twins are saved and restored with the model.
+    path = str(tmp_path / "model.weights.h5")
+    model.save_weights(path)
+    clone = LSTMCGAN.from_config(model.get_config())
+    clone.load_weights(path)
+    np.testing.assert_allclose(clone.generate_word_images(tokens)[0].numpy(), images.numpy(), atol=1e-6)
+    # GAN-CLS keeps one too; without the setting there is none.
+    gan_cls = GANCLS(GANCLSConfig.from_profile(SENTENCE_DIM, profile=PAPER_AT_SMOKE, generator_ema=0.99), seed=0)
+    assert gan_cls.generator_networks(average=True)[1] is gan_cls.average_generator
+    assert LSTMCGAN(make_config(), seed=0).generator_networks(average=True) is None
+    for bad in (1.0, -0.1, True):
+        with pytest.raises(ValueError, match="generator_ema"):
+            make_config(generator_ema=bad)

@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import pytest
 
+from lstmgan_tf import config
 from lstmgan_tf.experiments import text_recipe
 from lstmgan_tf.training.callbacks import TimeBudget
 
@@ -22,6 +23,7 @@ def test_rows_are_cumulative_and_end_at_the_classroom_default():
     assert default["sentence_encoder"] == DEFAULT_SENTENCE_ENCODER
     for key, value in TEXT_GAN_RECIPES["fast"].items():
         assert str(default[key]).lower() == str(value).lower(), key
+    assert int(default["batch_size"]) == config.get_profile("classroom").text_batch_size
     assert "word_positions" not in text_recipe.settings_for("gan_cls", default)
 
 
@@ -39,7 +41,7 @@ def test_ablation_trains_each_distinct_row_once_and_writes_its_table(tmp_path, m
     monkeypatch.setattr(text_recipe, "ROWS", text_recipe.ROWS[:1] + text_recipe.ROWS[-1:])
     report = text_recipe.run_ablation(str(tmp_path), minutes=0.001, models=("gan_cls",), profile="smoke",
                                       with_variants=False)
-    assert sorted(os.listdir(tmp_path / "gan_cls")) == ["1_sampled_word_classroom_default",
+    assert sorted(os.listdir(tmp_path / "gan_cls")) == ["generator_ema_classroom_default",
                                                         "paper_recipe_sif_vectors"]
     table = open(report["markdown"], encoding="utf-8").read()
     assert "| paper recipe, SIF vectors | gan_cls |" in table and "| real test images |" in table

@@ -127,22 +127,39 @@ class GANCLS(TextToImageGAN):
             seed=seed, name=name, **kwargs,
         )
         self.config = config
+        self.text_projection, self.generator = self._generator_side()
+        if config.generator_ema:
+            self.average_text_projection, self.average_generator = self._generator_side(prefix="average_")
+            self._start_generator_average()
+        self.discriminator = self._build_discriminator(config, config.sentence_vector_dim)
+        self.matching_encoder = self._build_matching_encoder(config, config.sentence_vector_dim, matching_encoder)
+        self.built = True
+
+    def _generator_side(self, prefix=""):
+        """A fresh (text projection, generator), built."""
+        config = self.config
         # Reed et al.: the text embedding is compressed to 128 numbers with a
         # leaky ReLU before it meets the noise.
-        self.text_projection = keras.Sequential(
+        text_projection = keras.Sequential(
             [
                 keras.layers.Dense(config.condition_dim, name="dense"),
                 keras.layers.LeakyReLU(0.2, name="leaky_relu"),
             ],
-            name="text_projection",
+            name=prefix + "text_projection",
         )
-        self.text_projection.build((None, config.sentence_vector_dim))
-        self.generator = dcgan.build_generator(
-            config.condition_dim + config.noise_dim, config.image_size, config.generator_width
+        text_projection.build((None, config.sentence_vector_dim))
+        generator = dcgan.build_generator(
+            config.condition_dim + config.noise_dim, config.image_size, config.generator_width,
+            name=prefix + "generator",
         )
-        self.discriminator = self._build_discriminator(config, config.sentence_vector_dim)
-        self.matching_encoder = self._build_matching_encoder(config, config.sentence_vector_dim, matching_encoder)
-        self.built = True
+        return text_projection, generator
+
+    def generator_networks(self, average: bool = False) -> list:
+        if not average:
+            return [self.text_projection, self.generator]
+        if not self.config.generator_ema:
+            return None
+        return [self.average_text_projection, self.average_generator]
 
     @property
     def image_size(self) -> int:
@@ -155,9 +172,10 @@ class GANCLS(TextToImageGAN):
     def build(self, input_shape=None):
         self.built = True
 
-    def _images(self, sentence_vector, noise, training):
-        text = self.text_projection(sentence_vector, training=training)
-        return self.generator(tf.concat([text, tf.cast(noise, text.dtype)], axis=-1), training=training)
+    def _images(self, sentence_vector, noise, training, networks=None):
+        text_projection, generator = networks or self.generator_networks()
+        text = text_projection(sentence_vector, training=training)
+        return generator(tf.concat([text, tf.cast(noise, text.dtype)], axis=-1), training=training)
 
     def fake_pairs(self, caption_tokens, sentence_vector, training=False):
         """One image per caption, from its sentence vector and fresh noise (weight 1)."""
@@ -169,6 +187,9 @@ class GANCLS(TextToImageGAN):
 
     def generate(self, sentence_vector, seed: int = 0):
         """One image per sentence vector, in inference mode, with seeded noise.
+
+        The images come from the generator's moving average when the recipe
+        keeps one (``generator_ema``).
 
         Args:
             sentence_vector: float ``(B, S)``.
@@ -184,7 +205,7 @@ class GANCLS(TextToImageGAN):
                 f"got {sentence_vector.shape}."
             )
         noise = keras.random.normal((tf.shape(sentence_vector)[0], self.config.noise_dim), seed=seed)
-        return self._images(sentence_vector, noise, training=False)
+        return self._images(sentence_vector, noise, training=False, networks=self.inference_networks())
 
     def call(self, sentence_vector, training=False):
         noise = keras.random.normal((tf.shape(sentence_vector)[0], self.config.noise_dim), seed=self.seed_generator)

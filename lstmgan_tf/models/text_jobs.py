@@ -224,19 +224,19 @@ def _build_text_job(model_name, profile, dataset_name, options):
     )
 
 
-@registry.register_model("lstm_cgan", epochs_field="text_epochs")
+@registry.register_model("lstm_cgan", epochs_field="text_epochs", batch_size_field="text_batch_size")
 def build_lstm_cgan_job(profile, dataset_name, options):
     """The LSTM-CGAN of Ouyang et al. (adversarial loss at every word)."""
     return _build_text_job("lstm_cgan", profile, dataset_name, options)
 
 
-@registry.register_model("last_word", epochs_field="text_epochs")
+@registry.register_model("last_word", epochs_field="text_epochs", batch_size_field="text_batch_size")
 def build_last_word_job(profile, dataset_name, options):
     """The last-word baseline (the LSTM-CGAN with the loss only at the last word)."""
     return _build_text_job("last_word", profile, dataset_name, options)
 
 
-@registry.register_model("gan_cls", epochs_field="text_epochs")
+@registry.register_model("gan_cls", epochs_field="text_epochs", batch_size_field="text_batch_size")
 def build_gan_cls_job(profile, dataset_name, options):
     """GAN-CLS of Reed et al. 2016 (sentence vector + noise -> one image)."""
     return _build_text_job("gan_cls", profile, dataset_name, options)

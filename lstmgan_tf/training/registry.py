@@ -32,6 +32,7 @@ MODEL_MODULES: dict[str, str] = {
 _BUILDERS: dict[str, Callable] = {}
 # Model name -> the `Profile` field that gives its default number of epochs.
 _EPOCHS_FIELDS: dict[str, str] = {}
+_BATCH_SIZE_FIELDS: dict[str, str] = {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,18 +119,21 @@ def split_data_options(extra: Mapping[str, Any]) -> tuple[dict, dict]:
     return model_settings, source_options
 
 
-def register_model(name: str, epochs_field: str = "epochs"):
+def register_model(name: str, epochs_field: str = "epochs", batch_size_field: str = "batch_size"):
     """Decorator: registers ``builder(profile, dataset_name, options)`` as ``name``.
 
     Args:
         name: the model's name.
         epochs_field: the `Profile` field with the model's default epochs
             (the text-to-image models use ``text_epochs``).
+        batch_size_field: the `Profile` field with its default batch size
+            (the text-to-image models use ``text_batch_size``).
     """
 
     def decorator(builder):
         _BUILDERS[name] = builder
         _EPOCHS_FIELDS[name] = epochs_field
+        _BATCH_SIZE_FIELDS[name] = batch_size_field
         return builder
 
     return decorator
@@ -139,6 +143,12 @@ def default_epochs(name: str, profile) -> int:
     """The profile's default number of epochs for model ``name``."""
     get_builder(name)
     return getattr(profile, _EPOCHS_FIELDS.get(name, "epochs"))
+
+
+def default_batch_size(name: str, profile) -> int:
+    """The profile's default global batch size for model ``name``."""
+    get_builder(name)
+    return getattr(profile, _BATCH_SIZE_FIELDS.get(name, "batch_size"))
 
 
 def model_names() -> list[str]:

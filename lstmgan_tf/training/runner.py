@@ -222,7 +222,7 @@ def train(
     else:
         strategy_name = type(strategy).__name__
     replicas = strategy.num_replicas_in_sync
-    batch_size = options.batch_size or profile.batch_size
+    batch_size = options.batch_size or registry.default_batch_size(model_name, profile)
     if batch_size % replicas:
         raise ValueError(
             f"batch size {batch_size} does not split evenly over {replicas} replicas; "
