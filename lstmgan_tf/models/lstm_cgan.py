@@ -261,6 +261,10 @@ TEXT_GAN_RECIPES = {
 }
 
 
+def _is_batch_norm_statistic(weight) -> bool:
+    return weight.path.endswith(("/moving_mean", "/moving_variance"))
+
+
 def adversarial_terms(logits, target: str, loss: str):
     """Per-example adversarial loss of D's logits.
 
@@ -381,24 +385,38 @@ class TextToImageGAN(AdversarialModel):
         return self.generator_networks(average=True) or self.generator_networks()
 
     def _start_generator_average(self) -> None:
-        """Starts the averaged twins at the trained networks' weights."""
-        for average, current in zip(self.generator_networks(average=True), self.generator_networks()):
-            average.trainable = False
-            average.set_weights(current.get_weights())
+        """Starts the averaged twins at the trained networks' weights.
 
-    def update_generator_average(self) -> None:
+        No optimizer trains the twins. Their batch-norm layers stay
+        ``trainable`` all the same: Keras runs a frozen batch norm in
+        inference mode, and the twins' forward pass must update its statistics.
+        """
+        for average, current in zip(self.generator_networks(average=True), self.generator_networks()):
+            average.set_weights(current.get_weights())
+            for layer in average.layers if isinstance(average, keras.Model) else [average]:
+                layer.trainable = isinstance(layer, keras.layers.BatchNormalization)
+
+    def update_generator_average(self, caption_tokens, sentence_vector) -> None:
         """One step of the moving average (``generator_ema``), after a generator update.
 
-        Every weight is averaged, batch-norm statistics included, so the
-        twins are a network of their own.
+        The weights are averaged; the batch-norm statistics are not: an
+        average of the trained generator's statistics does not describe the
+        averaged generator's activations (the images came out paler). The
+        twins instead run once in training mode on the step's captions, so
+        their batch norms track their own statistics (the idea of BigGAN's
+        "standing statistics", done as training goes).
         """
         updates = tf.cast(self.g_optimizer.iterations, tf.float32)
         decay = tf.minimum(self.config.generator_ema, (1.0 + updates) / (10.0 + updates))
-        for average, current in zip(self.generator_networks(average=True), self.generator_networks()):
+        averaged_networks = self.generator_networks(average=True)
+        for average, current in zip(averaged_networks, self.generator_networks()):
             for average_weight, weight in zip(average.weights, current.weights):
+                if _is_batch_norm_statistic(weight):
+                    continue
                 average_weight.assign(
                     decay * average_weight + (1.0 - decay) * tf.cast(weight, average_weight.dtype)
                 )
+        self.fake_pairs(caption_tokens, sentence_vector, training=True, networks=averaged_networks)
 
     def _build_discriminator(self, config, sentence_vector_dim):
         """D of the recipe: the paper's concat-at-4x4 DCGAN D, or projection / spectral norm."""
@@ -434,8 +452,11 @@ class TextToImageGAN(AdversarialModel):
             if not optimizer.built:
                 optimizer.build(variables)
 
-    def fake_pairs(self, caption_tokens, sentence_vector, training=False):
+    def fake_pairs(self, caption_tokens, sentence_vector, training=False, networks=None):
         """Generated images for a batch of captions.
+
+        ``networks`` (default: `generator_networks()`) are the networks that
+        make them; the moving average's twins use it to track their statistics.
 
         Returns:
             ``(fake_images, pair_caption, pair_weight)``: ``(K, H, W, 3)``,
@@ -554,7 +575,7 @@ class TextToImageGAN(AdversarialModel):
                 )
             self.minimize(g_loss, tape, self.generator_variables, self.g_optimizer)
             if self.config.generator_ema:
-                self.update_generator_average()
+                self.update_generator_average(caption_tokens, sentence_vector)
 
         self.d_mismatched_accuracy_tracker.update_state(accuracy(mismatched_logits, real=False))
         return self.update_trackers(d_loss, g_loss, real_logits, fake_logits)
@@ -794,14 +815,15 @@ class LSTMCGAN(TextToImageGAN):
         noise = tf.reshape(noise, tf.stack([batch_size, length, self.config.noise_dim]))
         return tf.concat([pair_hidden, tf.cast(tf.gather_nd(noise, positions), pair_hidden.dtype)], axis=-1)
 
-    def fake_pairs(self, caption_tokens, sentence_vector=None, training=False):
+    def fake_pairs(self, caption_tokens, sentence_vector=None, training=False, networks=None):
         """The images at the loss positions of each caption (every word, or the last).
 
         Returns:
             ``(fake_images (K, H, W, 3), pair_caption (K,), pair_weight (K,))``.
         """
+        networks = networks or self.generator_networks()
         caption_tokens = tf.convert_to_tensor(caption_tokens)
-        hidden = self.hidden_states(caption_tokens, training=training)
+        hidden = self.hidden_states(caption_tokens, training=training, networks=networks)
         loss_mask = word_loss_mask(caption_tokens, self.config.loss_at)
         last_weight = None
         if training and self.config.word_positions and self.config.loss_at == "every_word":
@@ -820,7 +842,7 @@ class LSTMCGAN(TextToImageGAN):
             pair_weight = tf.gather_nd(last_weight, positions)
         shape = tf.shape(caption_tokens)
         inputs = self._generator_inputs(hidden, positions, shape[0], shape[1])
-        return self.generator(inputs, training=training), pair_caption, pair_weight
+        return networks[-1](inputs, training=training), pair_caption, pair_weight
 
     def generate_word_images(self, caption_tokens, seed=None):
         """The image after every word of each caption, in inference mode.
