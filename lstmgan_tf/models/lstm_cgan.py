@@ -246,17 +246,17 @@ TEXT_GAN_RECIPES = {
     "paper": {},
     # What learns the caption in a CPU class's minutes (the ablation of
     # `lstmgan_tf.experiments.text_recipe`): a projection D, word vectors
-    # that learn with G, the loss at one random word per caption and step
-    # (LSTM-CGAN), which makes a step about 2.3x cheaper than two words, and
-    # images from a moving average of G's weights. Hinge loss, spectral norm
-    # and the matching term were measured too and did not help at this
-    # budget; they stay settings. (The classroom profile also halves the
-    # batch, `Profile.text_batch_size`.)
+    # that learn with G, and the loss at one random word per caption and
+    # step (LSTM-CGAN), which makes a step about 2.3x cheaper than two words.
+    # (The classroom profile also halves the batch, `Profile.text_batch_size`.)
+    # Hinge loss, spectral norm, the matching term and the generator's moving
+    # average were measured too and did not earn their place at this budget
+    # (the average made the judge a little happier and the images paler: the
+    # pixel check fell by 10 points); they stay settings.
     "fast": {
         "discriminator_condition": "projection",
         "trainable_word_vectors": True,
         "word_positions": 1,
-        "generator_ema": 0.995,
     },
 }
 
