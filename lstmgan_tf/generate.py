@@ -184,7 +184,7 @@ def evaluate_runs(run_dirs, out_dir, count=None, vgg16_weights=None, classifier_
               "(a minute or two at classroom on a 2-core CPU) ...", flush=True)
     feature_space, classifier = evaluation.load_feature_space(
         test_data, train_data, vgg16_weights=vgg16_weights, classifier_path=classifier_path, profile=profile,
-        out_folder=out_dir, text=trained_runs[0].text,
+        out_folder=out_dir, text=trained_runs[0].text, seed=seed,
     )
     real_features = feature_space(test_data.images)
     results = []

@@ -53,3 +53,17 @@ def test_named_word_accuracy_looks_before_and_at_the_colour_word():
     assert (before, at) == (0.0, 0.5)
     assert np.isnan(evaluation.named_word_accuracy(predicted[-1:], [2], [0], captions[2:], truth[2:],
                                                    flowers.PETAL_COLOURS)[0])
+
+
+def test_the_judge_does_not_depend_on_what_drew_random_numbers_before(test_flowers):
+    import keras
+
+    train = data.load_arrays("synthetic_flowers", split="train", count=64, profile="smoke")
+    judges = []
+    for draws in (0, 3):
+        keras.utils.set_random_seed(draws)
+        keras.layers.Dense(8).build((None, 4))  # a model loaded before the judge draws random weights
+        _, judge = evaluation.load_feature_space(test_flowers, train, epochs=1, profile="smoke", seed=5)
+        judges.append(judge.network.get_weights())
+    for first, second in zip(*judges):
+        np.testing.assert_array_equal(first, second)

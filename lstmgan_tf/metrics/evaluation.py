@@ -412,14 +412,16 @@ def per_word_figure(evaluations, feature_label: str, accuracy_attribute: str = "
 
 
 def load_feature_space(test_data, train_data=None, vgg16_weights=None, classifier_path=None, epochs=None,
-                       profile=None, out_folder=None, text=None):
+                       profile=None, out_folder=None, text=None, seed: int = 0):
     """The feature space and the classifier of an evaluation.
 
     The classifier is trained on ``train_data``'s real images (unless
     ``classifier_path`` holds its weights): on their attributes for the
     synthetic sets, else (given ``text``, a `TextPipeline`) on the mean
     sentence vector of each image's captions. VGG-16 gives the features when
-    ``vgg16_weights`` (or Keras's default weights file) is on disk.
+    ``vgg16_weights`` (or Keras's default weights file) is on disk. Keras is
+    seeded with ``seed`` right before the classifier is built, so the judge
+    is the same whichever models were loaded (and drew random numbers) before.
 
     Returns:
         ``(feature_space, classifier)``; ``classifier`` judges attributes only
@@ -427,7 +429,10 @@ def load_feature_space(test_data, train_data=None, vgg16_weights=None, classifie
     """
     from lstmgan_tf import config
 
+    import keras
+
     profile = config.get_profile(profile)
+    keras.utils.set_random_seed(seed)
     if test_data.attributes:
         classifier = _features.AttributeClassifier(test_data.image_size, test_data.attribute_values)
     elif text is not None:
