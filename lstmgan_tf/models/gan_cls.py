@@ -165,10 +165,6 @@ class GANCLS(TextToImageGAN):
     def image_size(self) -> int:
         return self.config.image_size
 
-    @property
-    def generator_variables(self):
-        return [*self.text_projection.trainable_variables, *self.generator.trainable_variables]
-
     def build(self, input_shape=None):
         self.built = True
 
