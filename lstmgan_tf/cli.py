@@ -11,6 +11,7 @@ import argparse
 import importlib
 import os
 import sys
+import warnings
 
 # Modules that define commands, in the order ``--help`` lists them.
 COMMAND_MODULES = (
@@ -49,12 +50,18 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Warnings a student should act on (a damaged checkpoint skipped, ...) read
+    # as one line each, not with a source line of the package.
+    default_format = warnings.formatwarning
+    warnings.formatwarning = lambda message, category, *_, **__: f"warning: {message}\n"
     try:
         return int(args.func(args) or 0)
     except (ValueError, FileNotFoundError) as error:
         # Bad input is reported as one readable line, not a traceback.
         print(f"error: {error}", file=sys.stderr)
         return 2
+    finally:
+        warnings.formatwarning = default_format
 
 
 if __name__ == "__main__":

@@ -184,10 +184,14 @@ def attribute_histograms(attributes: dict, attribute_values: dict, columns: int 
 
 def save_figure(figure, path: str | os.PathLike, dpi: int = 110) -> str:
     """Writes a figure to ``path`` (creating its folder), closes it, returns the path."""
+    from lstmgan_tf import files
+
     path = os.fspath(path)
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    figure.savefig(path, dpi=dpi, bbox_inches="tight")
-    plt.close(figure)
+    try:
+        with files.atomic_path(path) as temporary:
+            figure.savefig(temporary, dpi=dpi, bbox_inches="tight")
+    finally:
+        plt.close(figure)
     return path
 
 
@@ -205,9 +209,11 @@ def save_gif(frame_paths: Sequence[str], path: str | os.PathLike, seconds_per_fr
         canvas = np.full((height, width, 3), 255, dtype=np.uint8)
         canvas[: frame.shape[0], : frame.shape[1]] = frame
         padded.append(canvas)
+    from lstmgan_tf import files
+
     path = os.fspath(path)
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    iio.imwrite(path, np.stack(padded), duration=int(seconds_per_frame * 1000), loop=0)
+    with files.atomic_path(path) as temporary:
+        iio.imwrite(temporary, np.stack(padded), duration=int(seconds_per_frame * 1000), loop=0)
     return path
 
 

@@ -98,3 +98,30 @@ def test_cli_reports_bad_checkpoints_in_one_line(tmp_path, capsys):
     assert cli.main(["generate", "--checkpoint", str(tmp_path), "--text", "a red flower",
                      "--out", str(tmp_path / "out")]) == 2
     assert "holds no run (no config.json)" in capsys.readouterr().err
+
+
+def test_generate_falls_back_from_a_damaged_checkpoint_and_stops_cleanly_when_all_are(runs, tmp_path, capsys):
+    import shutil
+
+    from lstmgan_tf.training.checkpoints import checkpoint_prefixes
+
+    run = tmp_path / "run"
+    shutil.copytree(runs["lstm_cgan"], run)
+    newest = checkpoint_prefixes(run / "checkpoints")[0]
+    for suffix in (".index", ".data-00000-of-00001"):  # An older checkpoint to fall back to.
+        shutil.copy(newest + suffix, str(run / "checkpoints" / "ckpt-1") + suffix)
+    older = checkpoint_prefixes(run / "checkpoints")[1:]
+    with open(newest + ".data-00000-of-00001", "r+b") as handle:  # What a crash mid-save leaves.
+        handle.truncate(500)
+    arguments = ["generate", "--checkpoint", str(run), "--text", "a red flower", "--out", str(tmp_path / "out")]
+    with pytest.warns(UserWarning, match=f"{os.path.basename(newest)} of .* cannot be read"):
+        assert cli.main(arguments) == 0
+    assert os.path.isfile(tmp_path / "out" / "final.png")
+    for prefix in older:
+        with open(prefix + ".data-00000-of-00001", "r+b") as handle:
+            handle.truncate(500)
+    capsys.readouterr()
+    with pytest.warns(UserWarning):
+        assert cli.main(arguments) == 2
+    error = capsys.readouterr().err
+    assert "no checkpoint of" in error and "Traceback" not in error

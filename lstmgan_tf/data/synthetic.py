@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 from typing import Callable
 
 import numpy as np
@@ -97,20 +96,14 @@ def cache_path(spec: SyntheticSpec, split: str, image_size: int, count: int, see
 
 
 def save_cache(path: str, images, captions, attributes) -> None:
-    """Writes arrays atomically: a temporary file in the same folder, then `os.replace`."""
+    """Writes arrays atomically (`lstmgan_tf.files.atomic_path`)."""
+    from lstmgan_tf import files
+
     arrays = {"images": images, "captions_json": np.array(json.dumps(captions))}
     for key, values in (attributes or {}).items():
         arrays[f"attribute_{key}"] = values
-    folder = os.path.dirname(path)
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".npz.tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            np.savez(stream, **arrays)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+    with files.atomic_path(path) as temporary, open(temporary, "wb") as stream:
+        np.savez(stream, **arrays)
 
 
 def load_cache(path: str):

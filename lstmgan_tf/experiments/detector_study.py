@@ -49,6 +49,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from lstmgan_tf import config as kit_config
+from lstmgan_tf import files
 
 # The paper's two accuracies, in %: the GAN's discriminator and the LSTM.
 PAPER_ACCURACY = {"gan_discriminator": 58.53, "lstm_detector": 72.68}
@@ -463,19 +464,15 @@ def train_or_load(model_name: str, dataset: str, out_dir: str, profile=None, epo
         ``(model, history)``: the trained model and its history (metric name
         -> one value per epoch).
     """
-    import tensorflow as tf
-
     from lstmgan_tf import training
     from lstmgan_tf.training.callbacks import read_history_csv
+    from lstmgan_tf.training.checkpoints import has_final_weights
 
     out_dir = os.fspath(out_dir)
-    if os.path.exists(os.path.join(out_dir, "model.weights.h5")):
+    if has_final_weights(out_dir):
         return training.load_trained(out_dir), read_history_csv(os.path.join(out_dir, "history.csv"))
+    # A run stopped before its first checkpoint resumes from step 0.
     started = os.path.exists(os.path.join(out_dir, "config.json"))
-    if started and tf.train.latest_checkpoint(os.path.join(out_dir, "checkpoints")) is None:
-        # Killed before its first checkpoint: nothing worth keeping.
-        shutil.rmtree(out_dir)
-        started = False
     result = training.train(
         model_name, dataset, out_dir=out_dir, profile=profile, resume=started,
         epochs=epochs, options=options, verbose=verbose,
@@ -523,15 +520,6 @@ def _read_results(path: str, study: StudyConfig) -> dict | None:
             "use another --out folder or delete that one."
         )
     return stored
-
-
-def _write_json(path: str, value) -> None:
-    # Written to a temporary file first, so an interruption never leaves half a file.
-    temporary = f"{path}.tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(value, handle, indent=1)
-        handle.write("\n")
-    os.replace(temporary, path)
 
 
 def prepare_seed(study: StudyConfig, seed: int, out_dir: str, verbose=0):
@@ -614,7 +602,7 @@ def run_seed(study: StudyConfig, seed: int, out_dir: str, verbose=0) -> dict:
     gan, history, sets = prepare_seed(study, seed, out_dir, verbose)
     results = evaluate_seed(study, seed, gan, history, sets, verbose=verbose)
     results["seconds"] = round(time.perf_counter() - start, 1)
-    _write_json(results_path, results)
+    files.write_json(results_path, results, indent=1)
     return results
 
 

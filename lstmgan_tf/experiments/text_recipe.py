@@ -98,6 +98,7 @@ def run_ablation(out_dir: str, minutes: float = 4.0, models=MODELS, profile=None
     from lstmgan_tf import training
     from lstmgan_tf.generate import evaluate_runs
     from lstmgan_tf.training.callbacks import TimeBudget, read_history_csv
+    from lstmgan_tf.training.checkpoints import has_final_weights
     from lstmgan_tf.training.registry import TrainOptions
 
     if not minutes > 0:
@@ -117,7 +118,7 @@ def run_ablation(out_dir: str, minutes: float = 4.0, models=MODELS, profile=None
                 continue
             run_dir = os.path.join(out_dir, model, _slug(name))
             seen[key] = runs[(name, model)] = run_dir
-            if os.path.isfile(os.path.join(run_dir, "model.weights.h5")):
+            if has_final_weights(run_dir):
                 continue
             if os.path.isdir(run_dir):  # An interrupted run: trained again from scratch.
                 import shutil

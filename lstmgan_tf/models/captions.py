@@ -227,7 +227,9 @@ class TextPipeline:
     # ----------------------------------------------------------------- files
 
     def save(self, folder: str) -> str:
-        """Writes the pipeline to ``folder`` (text and JSON files); returns the folder."""
+        """Writes the pipeline to ``folder`` (text and JSON files, each whole or not at all)."""
+        from lstmgan_tf import files
+
         os.makedirs(folder, exist_ok=True)
         settings = {
             "max_length": self.max_length,
@@ -244,11 +246,12 @@ class TextPipeline:
             settings["doc2vec"] = {"epochs": encoder.epochs, "infer_epochs": encoder.infer_epochs,
                                    "dm": encoder.dm, "window": encoder.window,
                                    "min_count": encoder.min_count}
-        with open(os.path.join(folder, _SETTINGS_FILE), "w", encoding="utf-8") as handle:
-            json.dump(settings, handle, indent=1)
-        self.word_vectors.save_word2vec_format(os.path.join(folder, _VECTORS_FILE))
-        with open(os.path.join(folder, _CAPTIONS_FILE), "w", encoding="utf-8") as handle:
-            handle.writelines(caption.replace("\n", " ") + "\n" for caption in self.training_captions)
+        with files.atomic_path(os.path.join(folder, _VECTORS_FILE)) as temporary:
+            self.word_vectors.save_word2vec_format(temporary)
+        files.write_text(os.path.join(folder, _CAPTIONS_FILE),
+                         "".join(caption.replace("\n", " ") + "\n" for caption in self.training_captions))
+        # The settings file last: a folder that has it has the rest.
+        files.write_json(os.path.join(folder, _SETTINGS_FILE), settings, indent=1)
         return folder
 
     @classmethod

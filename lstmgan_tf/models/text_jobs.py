@@ -278,6 +278,7 @@ def load_text_model(run_dir) -> TrainedTextModel:
     from lstmgan_tf.models.captions import TextPipeline
     from lstmgan_tf.models.gan_cls import GANCLS, GANCLSConfig
     from lstmgan_tf.models.lstm_cgan import LSTMCGAN, LSTMCGANConfig
+    from lstmgan_tf.training import checkpoints
 
     run_dir = os.fspath(run_dir)
     config_path = os.path.join(run_dir, "config.json")
@@ -293,8 +294,8 @@ def load_text_model(run_dir) -> TrainedTextModel:
         raise ValueError(
             f"checkpoint folder {run_dir!r} holds a {name!r} run; expected one of {', '.join(TEXT_MODELS)}."
         )
-    checkpoint = tf.train.latest_checkpoint(os.path.join(run_dir, "checkpoints"))
-    if checkpoint is None:
+    checkpoint_dir = os.path.join(run_dir, "checkpoints")
+    if not checkpoints.checkpoint_prefixes(checkpoint_dir):
         raise FileNotFoundError(f"checkpoint folder {run_dir!r} holds no checkpoint in checkpoints/.")
     text = TextPipeline.load(os.path.join(run_dir, "text"))
     model_settings = run_config["model_config"]["model"]
@@ -302,8 +303,8 @@ def load_text_model(run_dir) -> TrainedTextModel:
         model = GANCLS(GANCLSConfig(**model_settings), seed=run_config["seed"])
     else:
         model = LSTMCGAN(LSTMCGANConfig(**model_settings), seed=run_config["seed"], name=name)
-    status = tf.train.Checkpoint(model=model).restore(checkpoint)
-    status.expect_partial().assert_existing_objects_matched()
+    # The newest checkpoint that reads back intact (a damaged one only warns).
+    checkpoints.restore_newest_readable(tf.train.Checkpoint(model=model), checkpoint_dir, run_dir, partial=True)
     return TrainedTextModel(model, text, run_config, run_dir)
 
 
@@ -334,6 +335,7 @@ def train_or_load(model_name: str, dataset: str = "synthetic_flowers", profile=N
     """
     from lstmgan_tf import config, training
     from lstmgan_tf.training import callbacks
+    from lstmgan_tf.training.checkpoints import has_final_weights
 
     if model_name not in TEXT_MODELS:
         raise ValueError(f"unknown text-to-image model {model_name!r}; choose one of: {', '.join(TEXT_MODELS)}.")
@@ -345,8 +347,7 @@ def train_or_load(model_name: str, dataset: str = "synthetic_flowers", profile=N
     if os.path.isfile(config_path):
         with open(config_path, encoding="utf-8") as handle:
             saved = json.load(handle)
-    finished = (saved is not None and saved.get("epochs") == epochs
-                and os.path.isfile(os.path.join(out_dir, "model.weights.h5")))
+    finished = saved is not None and saved.get("epochs") == epochs and has_final_weights(out_dir)
     if not finished:
         training.train(model_name, dataset, out_dir=out_dir, profile=profile, epochs=epochs,
                        resume=saved is not None, verbose=verbose)

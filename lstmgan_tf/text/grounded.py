@@ -44,6 +44,7 @@ import os
 
 import numpy as np
 
+from lstmgan_tf import files
 from lstmgan_tf.text.sentence import SentenceEncoder
 from lstmgan_tf.text.tokens import as_caption_list, normalize_caption
 
@@ -324,14 +325,12 @@ class GroundedEncoder(SentenceEncoder):
             "image_size": int(self.image_encoder.input_shape[1]),
             "history": self.history,
         }
-        # Written under a temporary name and renamed: a reader never sees half a file.
+        # Each file is written whole or not at all; the settings file, which
+        # `fit_or_load` looks for, comes last.
         for network, name in ((self.text_encoder, "text_encoder"), (self.image_encoder, "image_encoder")):
-            temporary = os.path.join(folder, "partial_" + _WEIGHTS_FILES[name])
-            network.save_weights(temporary)
-            os.replace(temporary, os.path.join(folder, _WEIGHTS_FILES[name]))
-        with open(os.path.join(folder, _SETTINGS_FILE + ".partial"), "w", encoding="utf-8") as handle:
-            json.dump(document, handle, indent=1)
-        os.replace(os.path.join(folder, _SETTINGS_FILE + ".partial"), os.path.join(folder, _SETTINGS_FILE))
+            with files.atomic_path(os.path.join(folder, _WEIGHTS_FILES[name])) as temporary:
+                network.save_weights(temporary)
+        files.write_json(os.path.join(folder, _SETTINGS_FILE), document, indent=1)
         return folder
 
     @classmethod

@@ -101,6 +101,10 @@ class GifOnTrainEnd(keras.callbacks.Callback):
 class StepCheckpoint(keras.callbacks.Callback):
     """Saves a checkpoint every ``every_steps`` training steps and at each epoch end.
 
+    Put it after the callbacks that write an epoch's files (sample grid,
+    ``history.csv``): the epoch-end checkpoint then marks the epoch as done only
+    once its files exist.
+
     The checkpoint holds a step counter (a variable), so that a resumed run
     knows the global step, hence the epoch and the position in the data.
     `tf.train.CheckpointManager` writes each checkpoint under a new name and
@@ -136,7 +140,11 @@ class StepCheckpoint(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         self.step.assign_add(1)
-        if int(self.step.numpy()) % self.every_steps == 0:
+        # The epoch's last step is saved by `on_epoch_end`, after the callbacks
+        # that write the epoch's files (the runner puts them first): a run
+        # killed in between redoes that step and rewrites them.
+        last_of_epoch = batch + 1 == (self.params or {}).get("steps")
+        if int(self.step.numpy()) % self.every_steps == 0 and not last_of_epoch:
             self.save(logs)
 
     def on_epoch_end(self, epoch, logs=None):
@@ -206,9 +214,12 @@ class TimeBudget(keras.callbacks.Callback):
 
 
 class EpochCSVLogger(keras.callbacks.Callback):
-    """Appends ``epoch`` and every logged value to a CSV file at each epoch end.
+    """Writes ``epoch`` and every logged value to a CSV file at each epoch end.
 
-    The file survives resumed runs: rows are appended under the same header.
+    The file survives resumed runs: the rows of earlier epochs are kept and an
+    epoch trained again (a run resumed inside it) replaces its row. The file
+    is rewritten whole (`lstmgan_tf.files.atomic_path`), so a kill never
+    leaves half a row.
     """
 
     def __init__(self, path):
@@ -216,15 +227,28 @@ class EpochCSVLogger(keras.callbacks.Callback):
         self.path = os.fspath(path)
 
     def on_epoch_end(self, epoch, logs=None):
-        logs = {key: float(value) for key, value in (logs or {}).items()}
-        fields = ["epoch", *sorted(logs)]
-        new_file = not os.path.exists(self.path)
-        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
-        with open(self.path, "a", newline="") as handle:
+        from lstmgan_tf import files
+
+        rows = _read_rows(self.path) if os.path.exists(self.path) else {}
+        rows[epoch + 1] = {key: float(value) for key, value in (logs or {}).items()}
+        fields = ["epoch", *sorted({key for row in rows.values() for key in row})]
+        with files.atomic_path(self.path) as temporary, open(temporary, "w", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=fields)
-            if new_file:
-                writer.writeheader()
-            writer.writerow({"epoch": epoch + 1, **logs})
+            writer.writeheader()
+            for number in sorted(rows):
+                writer.writerow({"epoch": number, **rows[number]})
+
+
+def _read_rows(path) -> dict[int, dict[str, float]]:
+    rows = {}
+    with open(path, newline="") as handle:
+        for row in csv.DictReader(handle):
+            try:
+                epoch = int(row.pop("epoch"))
+                rows[epoch] = {key: float(value) for key, value in row.items() if value not in ("", None)}
+            except (TypeError, ValueError):
+                continue  # A row cut short (a file written before rows were atomic).
+    return rows
 
 
 def read_history_csv(path) -> dict[str, list[float]]:
@@ -233,11 +257,7 @@ def read_history_csv(path) -> dict[str, list[float]]:
     When a run was resumed, an epoch may appear twice (once cut short); the
     last row of each epoch wins.
     """
-    rows = {}
-    with open(path, newline="") as handle:
-        for row in csv.DictReader(handle):
-            epoch = int(row.pop("epoch"))
-            rows[epoch] = {key: float(value) for key, value in row.items() if value != ""}
+    rows = _read_rows(path)
     history: dict[str, list[float]] = {}
     for epoch in sorted(rows):
         for key, value in rows[epoch].items():

@@ -53,6 +53,7 @@ def _train_command(args) -> int:
         options=options,
         verbose=1 if sys.stdout.isatty() else 2,
         checkpoint_every=args.checkpoint_every,
+        deterministic=args.deterministic,
     )
     if result.stopped_on_nan:
         print(f"stopped on a NaN loss at step {result.final_step}; run folder: {result.out_dir}")
@@ -87,6 +88,10 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--checkpoint-every", type=int, default=None, help="steps between checkpoints")
     parser.add_argument("--mixed-precision", action="store_true", help="mixed_float16 with loss scaling (GPUs)")
     parser.add_argument("--xla", action="store_true", help="compile the train step with XLA")
+    parser.add_argument(
+        "--deterministic", action="store_true",
+        help="deterministic TensorFlow ops: the same seed gives the same weights (slower)",
+    )
     parser.add_argument(
         "--set", action="append", metavar="KEY=VALUE",
         help="model setting, e.g. --set latent_dim=100 --set data.path=DIR (repeatable)",

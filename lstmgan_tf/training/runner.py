@@ -16,6 +16,12 @@ A run killed at any moment (even with SIGKILL) continues with
 ``resume=True`` from its last checkpoint: same global step, same epoch, same
 position in the data (the order of the examples is a function of the seed and
 the runner skips the batches already seen), same optimizer moments and noise.
+Every file is written under a temporary name and renamed (`lstmgan_tf.files`),
+so a reader never sees half a file; the epoch's files are written before its
+checkpoint, so a resumed run redoes (and rewrites) what it may have missed; a
+damaged newest checkpoint is set aside with a warning and the next older one
+is used (`lstmgan_tf.training.checkpoints`). ``python -m
+lstmgan_tf.training.crash_test`` checks all of this with random SIGKILLs.
 
 Example (a notebook cell):
 
@@ -33,10 +39,13 @@ import shutil
 import tempfile
 
 from lstmgan_tf import config as _config
+from lstmgan_tf import files
 from lstmgan_tf.training import callbacks as _callbacks
+from lstmgan_tf.training import checkpoints as _checkpoints
 from lstmgan_tf.training import distribute, registry
 
 CONFIG_FILE = "config.json"
+WEIGHTS_FILE = _checkpoints.WEIGHTS_FILE
 # Keys of config.json that may change when a run is resumed.
 _RESUMABLE_CHANGES = ("epochs", "jit_compile", "strategy", "checkpoint_every")
 
@@ -125,8 +134,14 @@ def _read_config(out_dir):
     path = os.path.join(out_dir, CONFIG_FILE)
     if not os.path.exists(path):
         return None
-    with open(path) as handle:
-        return json.load(handle)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(
+            f"{path!r} is not valid JSON ({error}); it is not a file the runner wrote whole. "
+            "Train again into a new --out folder."
+        ) from None
 
 
 def _compare_configs(saved: dict, current: dict, out_dir: str, all_keys: bool = True) -> None:
@@ -165,6 +180,7 @@ def train(
     verbose="auto",
     checkpoint_every: int | None = None,
     callbacks=(),
+    deterministic: bool = False,
 ) -> TrainResult:
     """Trains a registered model on a dataset, writing a resumable run folder.
 
@@ -183,6 +199,10 @@ def train(
         verbose: ``model.fit``'s verbosity (``"auto"``, 0, 1 = progress bar, 2).
         checkpoint_every: steps between checkpoints (default: the profile's).
         callbacks: extra Keras callbacks.
+        deterministic: make every TensorFlow op deterministic
+            (`tf.config.experimental.enable_op_determinism`; slower, for the
+            whole process), so that the same seed gives the same weights, with
+            or without interruptions.
 
     Returns:
         A `TrainResult`.
@@ -207,9 +227,9 @@ def train(
     )
     checkpoint_dir = os.path.join(out_dir, "checkpoints")
     saved_config = _read_config(out_dir)
-    has_checkpoint = tf.train.latest_checkpoint(checkpoint_dir) is not None
-    if resume and (saved_config is None or not has_checkpoint):
-        raise ValueError(f"cannot resume {out_dir!r}: it holds no run with a checkpoint.")
+    has_checkpoint = bool(_checkpoints.checkpoint_prefixes(checkpoint_dir))
+    if resume and saved_config is None:
+        raise ValueError(f"cannot resume {out_dir!r}: it holds no run ({CONFIG_FILE} is missing).")
     if not resume and (saved_config is not None or has_checkpoint):
         raise ValueError(
             f"{out_dir!r} already holds a run; pass resume=True (--resume) to continue it "
@@ -248,6 +268,8 @@ def train(
         # configuration once the builder has made it.
         _compare_configs(saved_config, run_config, out_dir, all_keys=False)
 
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
     keras.utils.set_random_seed(options.seed)
     distribute.set_precision(options.mixed_precision)
     with strategy.scope():
@@ -272,34 +294,46 @@ def train(
     save_dir = checkpoint_dir if chief else tempfile.mkdtemp(prefix="lstmgan_worker_")
     step = tf.Variable(0, dtype=tf.int64, trainable=False, name="global_step")
     checkpoint = tf.train.Checkpoint(model=model, step=step, seed_states=_seed_states(model))
-    manager = tf.train.CheckpointManager(checkpoint, save_dir, max_to_keep=3)
+    restored = None
     if resume:
-        checkpoint.restore(tf.train.latest_checkpoint(checkpoint_dir)).assert_existing_objects_matched()
+        # Damaged checkpoints are set aside (by the chief) before the manager
+        # reads the index, so its next saves never count them as good ones.
+        restored = _checkpoints.restore_newest_readable(checkpoint, checkpoint_dir, out_dir, quarantine=chief)
+    manager = tf.train.CheckpointManager(checkpoint, save_dir, max_to_keep=3)
     initial_step = int(step.numpy())
     if chief:
         os.makedirs(out_dir, exist_ok=True)
-        with open(os.path.join(out_dir, CONFIG_FILE), "w") as handle:
-            json.dump(run_config, handle, indent=2)
+        # What a kill in the middle of a write left: never a finished file.
+        files.remove_partial_files(out_dir)
+        _checkpoints.remove_unfinished_writes(checkpoint_dir)
+        files.write_json(os.path.join(out_dir, CONFIG_FILE), run_config)
         if job.write_files is not None:
             job.write_files(out_dir)
 
     samples_dir = os.path.join(out_dir, "samples")
     nan_stop = _callbacks.StopOnNaN()
     checkpointer = _callbacks.StepCheckpoint(manager, step, checkpoint_every)
-    run_callbacks = [nan_stop, checkpointer, *callbacks]
+    # The epoch's files come before its checkpoint: a run killed in between
+    # redoes the end of the epoch and rewrites them, so none goes missing.
+    run_callbacks = [nan_stop]
     if chief:
         run_callbacks += [
             _callbacks.SampleGrid(job.sample_fn, samples_dir, columns=job.sample_columns),
             _callbacks.EpochCSVLogger(os.path.join(out_dir, "history.csv")),
             _callbacks.TensorBoardLogger(os.path.join(out_dir, "logs"), job.sample_fn),
-            _callbacks.GifOnTrainEnd(samples_dir, os.path.join(out_dir, "samples.gif")),
         ]
+    run_callbacks += [checkpointer, *callbacks]
+    if chief:
+        run_callbacks.append(_callbacks.GifOnTrainEnd(samples_dir, os.path.join(out_dir, "samples.gif")))
     if verbose:
         print(
             f"Training {model_name} on {dataset} ({count} examples, batch {batch_size}, "
             f"{steps_per_epoch} steps/epoch) with {distribute.describe(strategy)}; "
             f"run folder {out_dir}" + (f"; resuming at step {initial_step}" if resume else "")
         )
+    if resume and restored is None:
+        print(f"{out_dir!r} holds no checkpoint yet (the run was stopped before its first one); "
+              "training from step 0.")
 
     # A run resumed in the middle of an epoch first finishes that epoch, then
     # trains the remaining ones; each part starts its data where the run was.
@@ -330,7 +364,8 @@ def train(
         checkpoint.restore(manager.latest_checkpoint)
         print(f"Restored the last good checkpoint: {manager.latest_checkpoint}")
     if chief and not nan_stop.stopped_at:
-        model.save_weights(os.path.join(out_dir, "model.weights.h5"))
+        with files.atomic_path(os.path.join(out_dir, WEIGHTS_FILE)) as temporary:
+            model.save_weights(temporary)
     history_path = os.path.join(out_dir, "history.csv")
     history = _callbacks.read_history_csv(history_path) if os.path.exists(history_path) else {}
     return TrainResult(
@@ -352,6 +387,8 @@ def load_trained(out_dir, checkpoint: str | None = None):
 
     Raises:
         FileNotFoundError: if the folder has no ``config.json`` or no checkpoint.
+        DamagedRunError: (a `ValueError`) if no checkpoint can be read; a
+            damaged newest one only warns and the next older one is used.
     """
     import keras
     import tensorflow as tf
@@ -360,9 +397,11 @@ def load_trained(out_dir, checkpoint: str | None = None):
     saved = _read_config(out_dir)
     if saved is None:
         raise FileNotFoundError(f"{out_dir!r} holds no run ({CONFIG_FILE} is missing).")
-    checkpoint = checkpoint or tf.train.latest_checkpoint(os.path.join(out_dir, "checkpoints"))
-    if checkpoint is None:
+    checkpoint_dir = os.path.join(out_dir, "checkpoints")
+    if checkpoint is None and not _checkpoints.checkpoint_prefixes(checkpoint_dir):
         raise FileNotFoundError(f"{out_dir!r} holds no checkpoint.")
+    if checkpoint is not None and (problem := _checkpoints.checkpoint_problem(checkpoint)):
+        raise _checkpoints.DamagedRunError(f"checkpoint {checkpoint!r} cannot be read ({problem}).")
     options = registry.TrainOptions(
         seed=saved["seed"], batch_size=saved["batch_size"], image_size=saved["image_size"],
         dataset_size=saved["dataset_size"], mixed_precision=saved["mixed_precision"],
@@ -378,5 +417,8 @@ def load_trained(out_dir, checkpoint: str | None = None):
         model.build_optimizers()
     step = tf.Variable(0, dtype=tf.int64, trainable=False, name="global_step")
     restored = tf.train.Checkpoint(model=model, step=step, seed_states=_seed_states(model))
-    restored.restore(checkpoint).assert_existing_objects_matched()
+    if checkpoint is None:
+        _checkpoints.restore_newest_readable(restored, checkpoint_dir, out_dir)
+    else:
+        _checkpoints.restore(restored, checkpoint, out_dir)
     return model
