@@ -70,10 +70,19 @@ def is_checked(cell) -> bool:
     return cell.cell_type == "code" and CHECK_MARKER in cell.source
 
 
+def _cells_without_id(path: str) -> list[int]:
+    # nbformat fills a missing id with a random one when it reads, so look at the file itself.
+    with open(path, encoding="utf-8") as handle:
+        return [index for index, cell in enumerate(json.load(handle)["cells"]) if "id" not in cell]
+
+
 def dirty_cells(path: str) -> list[str]:
-    """Returns a description of each cell of a notebook that carries outputs."""
+    """Returns a description of each cell of a notebook that carries outputs or lacks an id.
+
+    Cell ids key the nbval reference outputs, so every cell must keep one.
+    """
     notebook = _nbformat().read(path, as_version=4)
-    problems = []
+    problems = [f"{os.path.basename(path)} cell {index}: has no id" for index in _cells_without_id(path)]
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue
@@ -85,10 +94,10 @@ def dirty_cells(path: str) -> list[str]:
 
 
 def strip_outputs(path: str) -> bool:
-    """Removes outputs and execution counts in place; returns whether it changed."""
+    """Removes outputs and execution counts and gives id-less cells an id, in place; returns whether it changed."""
     nbformat = _nbformat()
+    changed = bool(_cells_without_id(path))
     notebook = nbformat.read(path, as_version=4)
-    changed = False
     for cell in notebook.cells:
         if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None):
             cell.outputs = []

@@ -21,6 +21,15 @@ def test_notebook_is_committed_clean(path):
     assert nt.dirty_cells(path) == []
 
 
+def test_a_cell_without_an_id_is_reported_and_strip_gives_it_one(tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title")])
+    document = nbformat.writes(notebook)
+    path = tmp_path / "no_id.ipynb"
+    path.write_text(document.replace('"id": "' + notebook.cells[0].id + '",', ""))
+    assert nt.dirty_cells(str(path)) == ["no_id.ipynb cell 0: has no id"]
+    assert nt.strip_outputs(str(path)) and nt.dirty_cells(str(path)) == []
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=os.path.basename)
 def test_notebook_opens_and_closes_like_a_tutorial(path):
     notebook = nbformat.read(path, as_version=4)

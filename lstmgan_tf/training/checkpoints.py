@@ -232,5 +232,5 @@ def restore(checkpoint, prefix: str, run_dir: str, partial: bool = False) -> Non
         raise ValueError(
             f"checkpoint {os.path.basename(prefix)} of {run_dir!r} does not fit the model its "
             f"config.json describes ({unmatched}); it was probably written by another version "
-            "of the kit. Train again into a new --out folder."
+            "of the kit. Train again into a new --out folder (or delete this one)."
         ) from None
