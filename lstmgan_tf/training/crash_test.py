@@ -10,9 +10,9 @@ What a dead laptop battery does to a run, ten times over. The test
 2. trains the same run again in another folder and sends it ``SIGKILL``
    ``--kills`` times, each at a random moment of one of three kinds: during
    start-up (imports, building, restoring), at a random moment of a training
-   step drawn at random (without replacement, so every kill but a start-up one
-   finds the run further on), or as soon as TensorFlow starts writing a
-   checkpoint; a checkpoint is saved every step (``--checkpoint-every 1``).
+   step a random number of steps ahead (leaving room for the kills still to
+   come), or as soon as TensorFlow starts writing a checkpoint after that step;
+   a checkpoint is saved every step (``--checkpoint-every 1``).
    After each kill it starts ``train --resume`` (plain ``train`` while the
    folder holds no ``config.json`` yet), the way a student would;
 3. lets the last resume finish, then compares the two runs: every tensor of
@@ -112,25 +112,23 @@ def run_reference(args, out_dir: str, env) -> dict:
 MOMENTS = ("start-up", "training", "training", "checkpoint write")
 
 
-def _kill_plan(args, timing: dict, rng: random.Random) -> list[tuple[str, int]]:
-    """One ``(moment, step)`` per kill: training kills wait for a step drawn without replacement."""
-    moments = [rng.choice(MOMENTS) for _ in range(args.kills)]
-    training_kills = sum(moment != "start-up" for moment in moments)
-    # At least two steps stay after the last kill's step, so the run cannot
-    # end before the kill lands.
-    candidates = range(1, timing["steps"] - 2)
-    if training_kills > len(candidates):
-        raise ValueError(f"{args.kills} kills do not fit in a run of {timing['steps']} steps; "
-                         "train more --epochs or send fewer --kills.")
-    steps = iter(sorted(rng.sample(candidates, training_kills)))
-    return [(moment, 0 if moment == "start-up" else next(steps)) for moment in moments]
+def _target_step(step_before: int, total_steps: int, training_kills_left: int, rng: random.Random) -> int | None:
+    """The step after which a training kill lands: a random step ahead, leaving room for the kills still to come.
+
+    `None` when fewer than three steps are left (the run could end first).
+    """
+    room = total_steps - 2 - step_before
+    if room < 1:
+        return None
+    return step_before + rng.randint(1, max(1, 2 * room // (training_kills_left + 1)))
 
 
 def _wait_and_kill(process, out_dir, moment, step, timing, rng):
     """Waits for the planned moment and sends SIGKILL; returns what the kill interrupted, or None."""
     started, wall_started = time.perf_counter(), time.time()
     if moment == "start-up":
-        deadline = started + rng.uniform(0.0, timing["startup_seconds"])
+        # A resume may start faster than the reference (cached data, encoders).
+        deadline = started + rng.uniform(0.0, 0.8 * timing["startup_seconds"])
         while process.poll() is None and time.perf_counter() < deadline:
             time.sleep(0.005)
     else:
@@ -157,10 +155,18 @@ def run_with_kills(args, out_dir: str, env, timing: dict, rng: random.Random) ->
     """Trains the run, killing it ``args.kills`` times, then lets it finish; one record per attempt."""
     log_path = os.path.join(args.out, "killed.log")
     attempts = []
-    plan = _kill_plan(args, timing, rng) + [(None, None)]
-    for number, (moment, step) in enumerate(plan):
+    plan = [rng.choice(MOMENTS) for _ in range(args.kills)] + [None]
+    for number, moment in enumerate(plan):
         resume = os.path.isfile(os.path.join(out_dir, "config.json"))
         step_before = _newest_step(out_dir)
+        step = None
+        if moment not in (None, "start-up"):
+            training_kills_left = sum(kind not in (None, "start-up") for kind in plan[number:])
+            step = _target_step(step_before, timing["steps"], training_kills_left, rng)
+            if step is None:
+                print(f"too few steps left for the {len(plan) - 1 - number} remaining kill(s); "
+                      "letting the run finish (train more --epochs).", flush=True)
+                moment = None
         process, log = _start(_train_command(args, out_dir, resume), env, log_path)
         kill = _wait_and_kill(process, out_dir, moment, step, timing, rng) if moment else None
         process.wait()
@@ -183,8 +189,8 @@ def run_with_kills(args, out_dir: str, env, timing: dict, rng: random.Random) ->
                else f"exit {process.returncode} at step {record['step_after']}"),
             flush=True,
         )
-        if not record["ok"] or (moment and not kill):
-            break  # A failed resume, or a run that ended before its planned kill.
+        if not record["ok"] or not kill:
+            break  # A failed resume, a run that ended before its planned kill, or the end.
     return attempts
 
 
