@@ -44,6 +44,10 @@ def _finite_logs(logs) -> tuple[bool, str]:
 class SampleGrid(keras.callbacks.Callback):
     """Saves a grid of samples from fixed inputs after every epoch.
 
+    The epoch's images stay in ``last_images``, so that a later callback
+    (`TensorBoardLogger` with ``samples_from=``) shows them without drawing
+    them again.
+
     Args:
         sample_fn: ``sample_fn(model) -> (images, captions)``; images are
             ``(N, H, W, 3)`` in [-1, 1], captions a list of ``N`` strings or
@@ -60,12 +64,13 @@ class SampleGrid(keras.callbacks.Callback):
         self.title = title
         self.columns = columns
         self.last_path = None
+        self.last_images = None
 
     def on_epoch_end(self, epoch, logs=None):
         from lstmgan_tf import viz
 
         images, captions = self.sample_fn(self.model)
-        images = np.asarray(images)
+        images = self.last_images = np.asarray(images)
         if not np.all(np.isfinite(images)):
             print(f"SampleGrid: epoch {epoch + 1} produced non-finite images; no grid saved.")
             return
@@ -272,12 +277,18 @@ class TensorBoardLogger(keras.callbacks.Callback):
         log_dir: the TensorBoard log folder.
         sample_fn: optional ``sample_fn(model) -> (images, captions)``; its
             images are logged as one grid image per epoch.
+        samples_from: optional `SampleGrid` that runs before this callback;
+            its epoch's images are logged instead of calling ``sample_fn``
+            a second time.
     """
 
-    def __init__(self, log_dir, sample_fn=None):
+    def __init__(self, log_dir, sample_fn=None, samples_from: SampleGrid | None = None):
         super().__init__()
+        if sample_fn is not None and samples_from is not None:
+            raise ValueError("pass sample_fn or samples_from, not both.")
         self.log_dir = os.fspath(log_dir)
         self.sample_fn = sample_fn
+        self.samples_from = samples_from
         self._writer = None
 
     def _write(self, values, step):
@@ -301,8 +312,12 @@ class TensorBoardLogger(keras.callbacks.Callback):
             summary_pb2.Summary.Value(tag=f"epoch_{key}", simple_value=float(value))
             for key, value in (logs or {}).items()
         ]
-        if self.sample_fn is not None:
+        images = None
+        if self.samples_from is not None:
+            images = self.samples_from.last_images
+        elif self.sample_fn is not None:
             images = np.asarray(self.sample_fn(self.model)[0])
+        if images is not None:
             if np.all(np.isfinite(images)):
                 grid = _tile(viz.to_uint8(images))
                 values.append(

@@ -317,10 +317,12 @@ def train(
     # redoes the end of the epoch and rewrites them, so none goes missing.
     run_callbacks = [nan_stop]
     if chief:
+        # The sample grid is drawn once per epoch; TensorBoard shows the same images.
+        sample_grid = _callbacks.SampleGrid(job.sample_fn, samples_dir, columns=job.sample_columns)
         run_callbacks += [
-            _callbacks.SampleGrid(job.sample_fn, samples_dir, columns=job.sample_columns),
+            sample_grid,
             _callbacks.EpochCSVLogger(os.path.join(out_dir, "history.csv")),
-            _callbacks.TensorBoardLogger(os.path.join(out_dir, "logs"), job.sample_fn),
+            _callbacks.TensorBoardLogger(os.path.join(out_dir, "logs"), samples_from=sample_grid),
         ]
     run_callbacks += [checkpointer, *callbacks]
     if chief:
