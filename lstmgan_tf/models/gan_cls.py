@@ -117,6 +117,7 @@ class GANCLS(TextToImageGAN):
             image per sentence vector (noise from the model's seed generator).
     """
 
+    GENERATOR_NETWORKS = ("text_projection", "generator")
     draws_noise = True
 
     def __init__(self, config: GANCLSConfig, seed=None, name="gan_cls", matching_encoder=None, **kwargs):
@@ -153,13 +154,6 @@ class GANCLS(TextToImageGAN):
             name=prefix + "generator",
         )
         return text_projection, generator
-
-    def generator_networks(self, average: bool = False) -> list:
-        if not average:
-            return [self.text_projection, self.generator]
-        if not self.config.generator_ema:
-            return None
-        return [self.average_text_projection, self.average_generator]
 
     @property
     def image_size(self) -> int:

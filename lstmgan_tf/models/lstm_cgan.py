@@ -375,15 +375,23 @@ class TextToImageGAN(AdversarialModel):
         """
         return [variable for network in self.generator_networks() for variable in network.trainable_variables]
 
-    def generator_networks(self, average: bool = False) -> list:
-        """The networks between a caption and its image, in a fixed order.
+    #: Attribute names of the networks between a caption and its image, in
+    #: order (a subclass sets them); the moving average's twins carry the same
+    #: names with ``average_`` in front.
+    GENERATOR_NETWORKS: tuple[str, ...] = ()
+
+    def generator_networks(self, average: bool = False) -> list | None:
+        """The networks between a caption and its image, in `GENERATOR_NETWORKS` order.
 
         Args:
             average: the twins holding the moving average of their weights
                 (``generator_ema``) instead of the trained networks; `None`
                 when the recipe keeps no average.
         """
-        raise NotImplementedError
+        if average and not self.config.generator_ema:
+            return None
+        prefix = "average_" if average else ""
+        return [getattr(self, prefix + name) for name in self.GENERATOR_NETWORKS]
 
     def inference_networks(self) -> list:
         """The networks that make images outside training: the average when kept."""
@@ -718,6 +726,8 @@ class LSTMCGAN(TextToImageGAN):
     'last_word'
     """
 
+    GENERATOR_NETWORKS = ("word_embedding", "caption_lstm", "generator")
+
     def __init__(self, config: LSTMCGANConfig, embedding_matrix=None, seed=None, name=None,
                  matching_encoder=None, **kwargs):
         if not isinstance(config, LSTMCGANConfig):
@@ -767,13 +777,6 @@ class LSTMCGAN(TextToImageGAN):
         embedding.build((None, None))
         lstm.build((None, None, config.word_vector_dim))
         return embedding, lstm, generator
-
-    def generator_networks(self, average: bool = False) -> list:
-        if not average:
-            return [self.word_embedding, self.caption_lstm, self.generator]
-        if not self.config.generator_ema:
-            return None
-        return [self.average_word_embedding, self.average_caption_lstm, self.average_generator]
 
     @property
     def image_size(self) -> int:

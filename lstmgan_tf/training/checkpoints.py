@@ -42,7 +42,8 @@ class DamagedRunError(ValueError):
     """No checkpoint of a run folder can be read (a `ValueError`, so the CLI prints one line)."""
 
 
-def _step_of(prefix: str) -> int:
+def checkpoint_step(prefix: str) -> int:
+    """The global step in a checkpoint's name (``.../ckpt-120`` -> 120); -1 without one."""
     match = _STEP.search(prefix)
     return int(match.group(1)) if match else -1
 
@@ -64,7 +65,27 @@ def checkpoint_prefixes(checkpoint_dir: str | os.PathLike) -> list[str]:
     """
     checkpoint_dir = os.fspath(checkpoint_dir)
     prefixes = [path[: -len(".index")] for path in glob.glob(os.path.join(glob.escape(checkpoint_dir), "*.index"))]
-    return sorted(prefixes, key=lambda prefix: (_step_of(prefix), prefix), reverse=True)
+    return sorted(prefixes, key=lambda prefix: (checkpoint_step(prefix), prefix), reverse=True)
+
+
+def read_checkpoint(prefix: str) -> dict:
+    """Every tensor of a checkpoint, by its name in the checkpoint (the object graph left out)."""
+    import tensorflow as tf
+
+    reader = tf.train.load_checkpoint(prefix)
+    return {name: reader.get_tensor(name) for name in reader.get_variable_to_shape_map()
+            if name != "_CHECKPOINTABLE_OBJECT_GRAPH"}
+
+
+def read_weights_file(path: str | os.PathLike) -> dict:
+    """Every array of a ``.weights.h5`` file, by its path inside the file."""
+    import h5py
+
+    arrays = {}
+    with h5py.File(os.fspath(path), "r") as handle:
+        handle.visititems(lambda name, item: arrays.__setitem__(name, item[()])
+                          if isinstance(item, h5py.Dataset) else None)
+    return arrays
 
 
 def checkpoint_problem(prefix: str) -> str | None:
@@ -73,12 +94,8 @@ def checkpoint_problem(prefix: str) -> str | None:
     Args:
         prefix: a checkpoint prefix, e.g. ``RUN/checkpoints/ckpt-120``.
     """
-    import tensorflow as tf
-
     try:
-        reader = tf.train.load_checkpoint(prefix)
-        for name in reader.get_variable_to_shape_map():
-            reader.get_tensor(name)
+        read_checkpoint(prefix)
     except Exception as error:  # noqa: BLE001 - any failure to read means "damaged".
         first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
         return f"{type(error).__name__}: {first_line[:200]}"
@@ -90,17 +107,11 @@ def weights_file_problem(path: str | os.PathLike) -> str | None:
 
     A missing file is a problem too (``"missing"``).
     """
-    import h5py
-
     path = os.fspath(path)
     if not os.path.isfile(path):
         return "missing"
     try:
-        with h5py.File(path, "r") as handle:
-            arrays = []
-            handle.visititems(lambda name, item: arrays.append(item) if isinstance(item, h5py.Dataset) else None)
-            for array in arrays:
-                array[()]
+        read_weights_file(path)
     except Exception as error:  # noqa: BLE001 - any failure to read means "damaged".
         return f"{type(error).__name__}: {str(error)[:200]}"
     return None

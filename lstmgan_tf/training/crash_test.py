@@ -41,6 +41,7 @@ import sys
 import time
 
 from lstmgan_tf import files
+from lstmgan_tf.training import checkpoints
 
 
 def _train_command(args, out_dir: str, resume: bool) -> list[str]:
@@ -55,9 +56,8 @@ def _train_command(args, out_dir: str, resume: bool) -> list[str]:
 
 
 def _newest_step(out_dir: str) -> int:
-    steps = [int(path.rsplit("-", 1)[1].split(".")[0])
-             for path in glob.glob(os.path.join(out_dir, "checkpoints", "ckpt-*.index"))]
-    return max(steps, default=0)
+    prefixes = checkpoints.checkpoint_prefixes(os.path.join(out_dir, "checkpoints"))
+    return max(checkpoints.checkpoint_step(prefixes[0]), 0) if prefixes else 0
 
 
 def _writing_checkpoint(out_dir: str, since: float) -> bool:
@@ -194,25 +194,6 @@ def run_with_kills(args, out_dir: str, env, timing: dict, rng: random.Random) ->
     return attempts
 
 
-def _checkpoint_tensors(out_dir: str) -> dict:
-    import tensorflow as tf
-
-    prefix = tf.train.latest_checkpoint(os.path.join(out_dir, "checkpoints"))
-    reader = tf.train.load_checkpoint(prefix)
-    return {name: reader.get_tensor(name) for name in reader.get_variable_to_shape_map()
-            if name != "_CHECKPOINTABLE_OBJECT_GRAPH"}
-
-
-def _weights_arrays(path: str) -> dict:
-    import h5py
-
-    arrays = {}
-    with h5py.File(path, "r") as handle:
-        handle.visititems(lambda name, item: arrays.__setitem__(name, item[()]) if isinstance(item, h5py.Dataset)
-                          else None)
-    return arrays
-
-
 def _difference(reference: dict, other: dict) -> dict:
     import numpy as np
 
@@ -239,10 +220,13 @@ def compare_runs(reference_dir: str, other_dir: str) -> dict:
     weights = "model.weights.h5"
     reference_history = read_history_csv(os.path.join(reference_dir, "history.csv"))
     other_history = read_history_csv(os.path.join(other_dir, "history.csv"))
+    def newest_checkpoint(run_dir):
+        return checkpoints.read_checkpoint(checkpoints.checkpoint_prefixes(os.path.join(run_dir, "checkpoints"))[0])
+
     return {
-        "checkpoint": _difference(_checkpoint_tensors(reference_dir), _checkpoint_tensors(other_dir)),
-        "weights_file": _difference(_weights_arrays(os.path.join(reference_dir, weights)),
-                                    _weights_arrays(os.path.join(other_dir, weights))),
+        "checkpoint": _difference(newest_checkpoint(reference_dir), newest_checkpoint(other_dir)),
+        "weights_file": _difference(checkpoints.read_weights_file(os.path.join(reference_dir, weights)),
+                                    checkpoints.read_weights_file(os.path.join(other_dir, weights))),
         "history_epochs": [_epochs(reference_history), _epochs(other_history)],
         # Rows alike to float32 rounding: an epoch a kill cut differs (it logs
         # the mean of its resumed part only).
