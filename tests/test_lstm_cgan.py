@@ -141,6 +141,21 @@ def test_mismatched_images_never_show_the_captions_own_picture():
     assert not valid.numpy().any()
 
 
+def test_hard_mismatches_prefer_pictures_whose_captions_read_alike():
+    image_index = tf.constant([0, 1, 2, 3], tf.int64)
+    # Captions 0 and 1 read alike, as do 2 and 3.
+    sentence_vector = tf.constant([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
+    seed = keras.random.SeedGenerator(0)
+    sharp = np.stack([choose_mismatched(image_index, seed, sentence_vector, 0.01)[0].numpy() for _ in range(30)])
+    np.testing.assert_array_equal(sharp, np.tile([1, 0, 3, 2], (30, 1)))
+    # A high temperature is the uniform draw again: every other picture comes up.
+    flat = np.stack([choose_mismatched(image_index, seed, sentence_vector, 100.0)[0].numpy() for _ in range(60)])
+    assert np.all(flat != np.arange(4))
+    assert set(flat[:, 0]) == {1, 2, 3}
+    with pytest.raises(ValueError, match="mismatch_temperature=-1"):
+        make_config(mismatch_temperature=-1)
+
+
 def test_a_few_steps_move_the_losses_and_train_lstm_with_generator():
     keras.utils.set_random_seed(4)
     matrix = np.random.default_rng(0).normal(size=(VOCABULARY, 16)).astype(np.float32)
@@ -195,6 +210,8 @@ def test_bad_settings_raise_errors_naming_them():
         make_config(loss_at="every_other_word")
     with pytest.raises(ValueError, match="noise_dim"):
         make_config(noise_dim=-1)
+    with pytest.raises(ValueError, match="augment_translation=0.5"):
+        make_config(augment_translation=0.5)
     with pytest.raises(ValueError, match="unknown LSTMCGANConfig setting"):
         make_config(hidden_size=3)
     with pytest.raises(ValueError, match=r"embedding_matrix has shape \(5, 16\)"):
@@ -292,7 +309,7 @@ def test_every_recipe_setting_trains_with_a_frozen_matching_encoder():
 
     keras.utils.set_random_seed(6)
     fast = dict(TEXT_GAN_RECIPES["fast"], word_vector_dim=16, spectral_norm=True, gan_loss="hinge",
-                matching_loss_weight=0.1)
+                matching_loss_weight=0.1, augment_translation=0.125, mismatch_temperature=0.1)
     encoder = build_image_encoder(32, SENTENCE_DIM, 32)
     model = compiled(LSTMCGAN(make_config(**fast), seed=0, matching_encoder=encoder,
                               embedding_matrix=np.ones((VOCABULARY, 16), np.float32)))

@@ -46,7 +46,7 @@ import numpy as np
 import tensorflow as tf
 
 from lstmgan_tf import config as _config
-from lstmgan_tf.layers import dcgan
+from lstmgan_tf.layers import augmentation, dcgan
 from lstmgan_tf.models.gan import AdversarialModel, accuracy, per_example_bce
 
 LOSS_POSITIONS = ("every_word", "last_word")
@@ -115,7 +115,7 @@ def word_pairs(loss_mask):
     return positions, pair_caption, pair_weight
 
 
-def choose_mismatched(image_index, seed=None):
+def choose_mismatched(image_index, seed=None, sentence_vector=None, temperature: float = 0.0):
     """For each caption of a batch, the batch position of a real image of another picture.
 
     The mismatched image ``r*`` of Eqn 2 must never be the caption's own image.
@@ -124,9 +124,20 @@ def choose_mismatched(image_index, seed=None):
     caption ``i`` when ``image_index[j] != image_index[i]``, and one candidate
     is drawn uniformly (the arg-max of uniform scores over the candidates).
 
+    With a ``temperature`` and the batch's ``sentence_vector``, candidate ``j``
+    is drawn with probability proportional to ``exp(cos(s_i, s_j) / temperature)``
+    instead (the Gumbel-max trick): a *hard* mismatch, a picture whose caption
+    reads like caption ``i``, so D must look past the petal colour that
+    tells most random pairs apart (hard negatives, as in VSE++, Faghri et al.
+    2018). It needs no labels: the captions' own vectors choose.
+
     Args:
         image_index: int tensor ``(B,)``: which picture each batch row shows.
         seed: a `keras.random.SeedGenerator` or an int seed.
+        sentence_vector: float ``(B, S)``: the batch's caption vectors; only
+            read with a ``temperature``.
+        temperature: 0 (the paper: uniform) or the softmax temperature of the
+            similarity-weighted draw.
 
     Returns:
         ``(mismatched_position, valid)``: int64 ``(B,)`` batch positions and a
@@ -138,7 +149,12 @@ def choose_mismatched(image_index, seed=None):
     batch_size = tf.shape(image_index)[0]
     candidate = tf.not_equal(image_index[:, None], image_index[None, :])
     scores = keras.random.uniform(tf.stack([batch_size, batch_size]), seed=seed)
-    scores = tf.where(candidate, scores, -1.0)
+    if temperature:
+        # Gumbel noise plus log-probabilities: the arg-max is a softmax draw.
+        gumbel = -tf.math.log(-tf.math.log(tf.clip_by_value(scores, 1e-7, 1.0 - 1e-7)))
+        unit = tf.math.l2_normalize(tf.cast(sentence_vector, tf.float32), axis=-1)
+        scores = gumbel + tf.matmul(unit, unit, transpose_b=True) / temperature
+    scores = tf.where(candidate, scores, tf.float32.min)
     return tf.argmax(scores, axis=1), tf.reduce_any(candidate, axis=1)
 
 
@@ -210,6 +226,16 @@ class TextGANRecipe:
             ``min(decay, (1 + n) / (10 + n))`` after n generator updates
             (`tf.train.ExponentialMovingAverage`), so the average follows
             early training. 0 switches it off (the paper).
+        augment_translation: DiffAugment's translation (Zhao et al. 2020,
+            "Differentiable Augmentation for Data-Efficient GAN Training"):
+            every image D sees in training, real, mismatched and generated,
+            in D's and G's updates, is shifted by up to this fraction of its
+            side (`lstmgan_tf.layers.augmentation.translate_randomly`; their
+            default is 0.125), so D cannot memorise a small training set. 0
+            switches it off (the paper).
+        mismatch_temperature: 0 (the paper) draws the mismatched image of
+            Eqn 2 uniformly; a temperature draws it from pictures whose
+            captions read like the caption (`choose_mismatched`).
     """
 
     discriminator_condition: str = "concat"
@@ -219,6 +245,8 @@ class TextGANRecipe:
     matching_temperature: float = 0.1
     matching_encoder_width: int = 32
     generator_ema: float = 0.0
+    augment_translation: float = 0.0
+    mismatch_temperature: float = 0.0
 
     def _check_recipe(self) -> None:
         if self.discriminator_condition not in dcgan.DISCRIMINATOR_CONDITIONS:
@@ -238,6 +266,13 @@ class TextGANRecipe:
         _check_positive_int("matching_encoder_width", self.matching_encoder_width)
         if isinstance(self.generator_ema, bool) or not 0.0 <= self.generator_ema < 1.0:
             raise ValueError(f"generator_ema={self.generator_ema!r} must be a decay in [0, 1); 0 switches it off.")
+        if isinstance(self.augment_translation, bool) or not 0.0 <= self.augment_translation < 0.5:
+            raise ValueError(
+                f"augment_translation={self.augment_translation!r} must be a fraction of the image side in "
+                "[0, 0.5); 0 switches it off."
+            )
+        if isinstance(self.mismatch_temperature, bool) or not self.mismatch_temperature >= 0:
+            raise ValueError(f"mismatch_temperature={self.mismatch_temperature!r} must be >= 0; 0 draws uniformly.")
 
 
 #: Named recipes the profiles choose from (`TextGANRecipe` fields).
@@ -495,12 +530,19 @@ class TextToImageGAN(AdversarialModel):
             tf.gather(sentence_vector, choice, axis=1, batch_dims=1),
         )
 
+    def discriminator_logits(self, images, sentence_vector, training=False):
+        """D's logits for (image, sentence vector) pairs, augmented in training (``augment_translation``)."""
+        if training and self.config.augment_translation:
+            max_shift = int(round(self.config.augment_translation * self.config.image_size))
+            images = augmentation.translate_randomly(images, max_shift, seed=self.seed_generator)
+        return self.discriminator([images, sentence_vector], training=training)
+
     def fake_logits(self, fake_images, sentence_vector, pair_caption, training=False):
         """D's logits on the generated images, each with its caption's sentence vector.
 
         One call on all K images of the batch.
         """
-        return self.discriminator([fake_images, tf.gather(sentence_vector, pair_caption)], training=training)
+        return self.discriminator_logits(fake_images, tf.gather(sentence_vector, pair_caption), training=training)
 
     def discriminator_loss(self, real_images, mismatched_images, mismatch_valid, sentence_vector,
                            fake_images, pair_caption, pair_weight, global_batch_size, training=False):
@@ -510,8 +552,8 @@ class TextToImageGAN(AdversarialModel):
             ``(loss, (real_logits, mismatched_logits, fake_logits))``; the loss
             is this replica's share of the global mean over captions.
         """
-        real_logits = self.discriminator([real_images, sentence_vector], training=training)
-        mismatched_logits = self.discriminator([mismatched_images, sentence_vector], training=training)
+        real_logits = self.discriminator_logits(real_images, sentence_vector, training=training)
+        mismatched_logits = self.discriminator_logits(mismatched_images, sentence_vector, training=training)
         fake_logits = self.fake_logits(fake_images, sentence_vector, pair_caption, training=training)
         loss_kind = self.config.gan_loss
         if loss_kind == "cross_entropy":
@@ -567,7 +609,9 @@ class TextToImageGAN(AdversarialModel):
             if fakes is None or self.draws_noise:
                 fakes = self.fake_pairs(caption_tokens, sentence_vector, training=True)
             fake_images, pair_caption, pair_weight = fakes
-            mismatched_position, mismatch_valid = choose_mismatched(batch[IMAGE_INDEX], self.seed_generator)
+            mismatched_position, mismatch_valid = choose_mismatched(
+                batch[IMAGE_INDEX], self.seed_generator, sentence_vector, self.config.mismatch_temperature
+            )
             mismatched_images = tf.gather(real_images, mismatched_position)
             with tf.GradientTape() as tape:
                 d_loss, (real_logits, mismatched_logits, fake_logits) = self.discriminator_loss(
