@@ -237,6 +237,7 @@ def test_config_round_trip_rebuilds_the_same_model():
 from lstmgan_tf.models.lstm_cgan import (  # noqa: E402
     TEXT_GAN_RECIPES,
     adversarial_terms,
+    contrastive_terms,
     matching_terms,
     sample_word_positions,
 )
@@ -287,6 +288,26 @@ def test_matching_terms_reward_the_own_caption():
     np.testing.assert_allclose(swapped, 10.0 + np.log1p(np.exp(-10.0)), rtol=1e-4)
 
 
+def test_contrastive_terms_are_a_softmax_over_the_batchs_other_pictures():
+    features = tf.constant([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]])
+    embeddings = tf.constant([[2.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 3.0]])
+    # Rows 0 and 2 are two captions of one picture: neither is a wrong answer for the other.
+    image_index = tf.constant([5, 6, 5, 7])
+    target = tf.constant([0, 1, 2])
+    scores = features.numpy() @ embeddings.numpy().T
+    expected = []
+    for row, column in enumerate(target.numpy()):
+        keep = [j for j in range(4) if j == column or image_index.numpy()[j] != image_index.numpy()[column]]
+        expected.append(np.log(np.exp(scores[row, keep]).sum()) - scores[row, column])
+    np.testing.assert_allclose(contrastive_terms(features, embeddings, target, image_index), expected, rtol=1e-5)
+    # An image whose features point at its own caption's embedding pays less than one that does not.
+    own, other = contrastive_terms(tf.constant([[5.0, 0.0], [0.0, 5.0]]), embeddings, tf.constant([0, 0]),
+                                   image_index).numpy()
+    assert own < 0.01 < other
+    with pytest.raises(ValueError, match="needs discriminator_condition='projection'"):
+        make_config(contrastive_loss_weight=1.0)
+
+
 def test_profiles_choose_their_recipe():
     paper = LSTMCGANConfig.from_profile(VOCABULARY, SENTENCE_DIM, profile="paper")
     assert (paper.discriminator_condition, paper.spectral_norm, paper.gan_loss) == ("concat", False, "cross_entropy")
@@ -309,7 +330,8 @@ def test_every_recipe_setting_trains_with_a_frozen_matching_encoder():
 
     keras.utils.set_random_seed(6)
     fast = dict(TEXT_GAN_RECIPES["fast"], word_vector_dim=16, spectral_norm=True, gan_loss="hinge",
-                matching_loss_weight=0.1, augment_translation=0.125, mismatch_temperature=0.1)
+                matching_loss_weight=0.1, augment_translation=0.125, mismatch_temperature=0.1,
+                contrastive_loss_weight=1.0)
     encoder = build_image_encoder(32, SENTENCE_DIM, 32)
     model = compiled(LSTMCGAN(make_config(**fast), seed=0, matching_encoder=encoder,
                               embedding_matrix=np.ones((VOCABULARY, 16), np.float32)))

@@ -31,6 +31,8 @@ PAPER_SETTINGS = {
     "trainable_word_vectors": "false",
     "word_positions": "0",
     "generator_ema": "0",
+    "augment_translation": "0",
+    "mismatch_temperature": "0",
     # Not a --set setting: the run's global batch size (`TrainOptions`).
     "batch_size": "64",
 }
@@ -57,6 +59,9 @@ VARIANTS = (
     ("variant: + hinge loss", {"gan_loss": "hinge"}),
     ("variant: + matching term 0.1", {"matching_loss_weight": "0.1"}),
     ("variant: + generator EMA 0.995", {"generator_ema": "0.995"}),
+    ("variant: + translation augmentation", {"augment_translation": "0.125"}),
+    ("variant: + hard mismatched images", {"mismatch_temperature": "0.1"}),
+    ("variant: D twice as wide", {"discriminator_width": "64"}),
 )
 MODELS = ("lstm_cgan", "gan_cls")
 # Row settings that are run options rather than model settings.

@@ -236,6 +236,16 @@ class TextGANRecipe:
         mismatch_temperature: 0 (the paper) draws the mismatched image of
             Eqn 2 uniformly; a temperature draws it from pictures whose
             captions read like the caption (`choose_mismatched`).
+        contrastive_loss_weight: weight of an in-batch image-caption
+            contrastive term in D's and G's losses, scored by D itself
+            (XMC-GAN, Zhang et al. 2021, "Cross-Modal Contrastive Learning for
+            Text-to-Image Generation"): with a projection D, each real image
+            (for D) and each generated one (for G) must give its own caption a
+            higher conditional score than every other caption of the batch
+            (`contrastive_terms`). Eqn 2's single mismatched image is one
+            negative; this gives each image all of them, and the softmax
+            weighs most the captions that nearly fit. 0 switches it off (the
+            paper). Needs ``discriminator_condition="projection"``.
     """
 
     discriminator_condition: str = "concat"
@@ -247,6 +257,7 @@ class TextGANRecipe:
     generator_ema: float = 0.0
     augment_translation: float = 0.0
     mismatch_temperature: float = 0.0
+    contrastive_loss_weight: float = 0.0
 
     def _check_recipe(self) -> None:
         if self.discriminator_condition not in dcgan.DISCRIMINATOR_CONDITIONS:
@@ -273,6 +284,13 @@ class TextGANRecipe:
             )
         if isinstance(self.mismatch_temperature, bool) or not self.mismatch_temperature >= 0:
             raise ValueError(f"mismatch_temperature={self.mismatch_temperature!r} must be >= 0; 0 draws uniformly.")
+        if isinstance(self.contrastive_loss_weight, bool) or not self.contrastive_loss_weight >= 0:
+            raise ValueError(f"contrastive_loss_weight={self.contrastive_loss_weight!r} must be >= 0.")
+        if self.contrastive_loss_weight and self.discriminator_condition != "projection":
+            raise ValueError(
+                f"contrastive_loss_weight={self.contrastive_loss_weight!r} needs discriminator_condition="
+                f"'projection' (D's caption score is then an inner product), not {self.discriminator_condition!r}."
+            )
 
 
 #: Named recipes the profiles choose from (`TextGANRecipe` fields).
@@ -336,6 +354,36 @@ def matching_terms(image_embeddings, sentence_vector, pair_caption, temperature:
     captions = tf.math.l2_normalize(tf.cast(sentence_vector, tf.float32), axis=-1)
     logits = tf.matmul(tf.cast(image_embeddings, tf.float32), captions, transpose_b=True) / temperature
     return tf.keras.losses.sparse_categorical_crossentropy(pair_caption, logits, from_logits=True)
+
+
+def contrastive_terms(image_features, caption_embeddings, target_caption, image_index):
+    """Per-image in-batch contrastive loss on a projection D's caption scores.
+
+    A projection D scores (image i, caption j) as ``u(x_i) + <phi(x_i), e(y_j)>``;
+    across captions only the inner product changes, so a softmax over the
+    batch's captions of those inner products is D's own answer to "which
+    caption is this image's?" (XMC-GAN's image-sentence term, Zhang et al.
+    2021, with D's projection in place of separate heads). Another caption of
+    the same picture is not a wrong answer: such columns are left out.
+
+    Args:
+        image_features: ``(K, C)`` D's pooled features ``phi(x)`` of K images.
+        caption_embeddings: ``(B, C)`` D's embedding ``e(y)`` of the batch's
+            sentence vectors.
+        target_caption: int ``(K,)``: the batch row of each image's caption.
+        image_index: int ``(B,)``: which picture each batch row shows.
+
+    Returns:
+        float32 ``(K,)`` cross-entropies.
+    """
+    target_caption = tf.cast(tf.reshape(target_caption, [-1]), tf.int32)
+    image_index = tf.reshape(image_index, [-1])
+    scores = tf.matmul(tf.cast(image_features, tf.float32), tf.cast(caption_embeddings, tf.float32),
+                       transpose_b=True)
+    same_picture = tf.equal(tf.gather(image_index, target_caption)[:, None], image_index[None, :])
+    is_target = tf.cast(tf.one_hot(target_caption, tf.shape(scores)[1]), tf.bool)
+    scores = tf.where(tf.logical_and(same_picture, tf.logical_not(is_target)), tf.float32.min, scores)
+    return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=target_caption, logits=scores)
 
 
 def recipe_values(config_class, profile) -> dict:
@@ -530,29 +578,66 @@ class TextToImageGAN(AdversarialModel):
             tf.gather(sentence_vector, choice, axis=1, batch_dims=1),
         )
 
-    def discriminator_logits(self, images, sentence_vector, training=False):
-        """D's logits for (image, sentence vector) pairs, augmented in training (``augment_translation``)."""
+    def discriminator_logits(self, images, sentence_vector, training=False, with_features=False):
+        """D's logits for (image, sentence vector) pairs, augmented in training (``augment_translation``).
+
+        With ``with_features``, also D's pooled features ``phi(x)`` (B, C) of a
+        projection D, from the same forward pass: ``(logits, features)``.
+        """
         if training and self.config.augment_translation:
             max_shift = int(round(self.config.augment_translation * self.config.image_size))
             images = augmentation.translate_randomly(images, max_shift, seed=self.seed_generator)
-        return self.discriminator([images, sentence_vector], training=training)
+        if not with_features:
+            return self.discriminator([images, sentence_vector], training=training)
+        logits, feature_map = self._discriminator_with_features()([images, sentence_vector], training=training)
+        return logits, tf.reduce_mean(tf.cast(feature_map, tf.float32), axis=[1, 2])
 
-    def fake_logits(self, fake_images, sentence_vector, pair_caption, training=False):
+    def _discriminator_with_features(self) -> keras.Model:
+        """D with a second output, the feature map its projection pools (same layers, same weights).
+
+        Kept out of Keras's and the checkpoint's tracking (`object.__setattr__`):
+        its variables are D's, saved once as D's.
+        """
+        model = self.__dict__.get("_discriminator_features_model")
+        if model is None:
+            projection = self.discriminator.get_layer("condition_projection")
+            model = keras.Model(self.discriminator.inputs, [self.discriminator.output, projection.input[0]],
+                                name="discriminator_with_features")
+            object.__setattr__(self, "_discriminator_features_model", model)
+        return model
+
+    def caption_embeddings(self, sentence_vector):
+        """A projection D's embedding ``e(y)`` of sentence vectors, ``(B, C)``."""
+        return self.discriminator.get_layer("condition_projection").embedding(sentence_vector)
+
+    def fake_logits(self, fake_images, sentence_vector, pair_caption, training=False, with_features=False):
         """D's logits on the generated images, each with its caption's sentence vector.
 
         One call on all K images of the batch.
         """
-        return self.discriminator_logits(fake_images, tf.gather(sentence_vector, pair_caption), training=training)
+        return self.discriminator_logits(fake_images, tf.gather(sentence_vector, pair_caption), training=training,
+                                         with_features=with_features)
 
     def discriminator_loss(self, real_images, mismatched_images, mismatch_valid, sentence_vector,
-                           fake_images, pair_caption, pair_weight, global_batch_size, training=False):
+                           fake_images, pair_caption, pair_weight, global_batch_size, training=False,
+                           image_index=None):
         """Eqn 2 for D: real/right -> 1, mismatched/right -> 0, generated -> 0.
+
+        With ``contrastive_loss_weight``, plus each real image's in-batch
+        contrastive term (`contrastive_terms`; ``image_index`` says which rows
+        show the same picture).
 
         Returns:
             ``(loss, (real_logits, mismatched_logits, fake_logits))``; the loss
             is this replica's share of the global mean over captions.
         """
-        real_logits = self.discriminator_logits(real_images, sentence_vector, training=training)
+        contrastive = self.config.contrastive_loss_weight
+        if contrastive:
+            real_logits, real_features = self.discriminator_logits(
+                real_images, sentence_vector, training=training, with_features=True
+            )
+        else:
+            real_logits = self.discriminator_logits(real_images, sentence_vector, training=training)
         mismatched_logits = self.discriminator_logits(mismatched_images, sentence_vector, training=training)
         fake_logits = self.fake_logits(fake_images, sentence_vector, pair_caption, training=training)
         loss_kind = self.config.gan_loss
@@ -561,26 +646,43 @@ class TextToImageGAN(AdversarialModel):
         else:
             per_caption = adversarial_terms(real_logits, "real", loss_kind)
         per_caption += tf.cast(mismatch_valid, tf.float32) * adversarial_terms(mismatched_logits, "fake", loss_kind)
+        if contrastive:
+            rows = tf.range(tf.shape(real_features)[0])
+            per_caption += contrastive * contrastive_terms(
+                real_features, self.caption_embeddings(sentence_vector), rows, image_index
+            )
         per_pair = pair_weight * adversarial_terms(fake_logits, "fake", loss_kind)
         loss = tf.nn.compute_average_loss(per_caption, global_batch_size=global_batch_size)
         loss += tf.nn.compute_average_loss(per_pair, global_batch_size=global_batch_size)
         return loss, (real_logits, mismatched_logits, fake_logits)
 
     def generator_loss(self, sentence_vector, fake_images, pair_caption, pair_weight,
-                       global_batch_size, training=False):
+                       global_batch_size, training=False, image_index=None):
         """The generator's non-saturating loss ``-log D(G(h_t)|y)``, averaged like D's.
 
         The paper writes G's objective as minimising ``log(1 - D(G(h_t)|y))``;
         maximising ``log D`` instead has the same fixed point and does not
         saturate early in training (Goodfellow et al. 2014), as every
         implementation, the authors' included, does. With the ``hinge`` recipe
-        G minimises ``-D``; with a matching weight, the DAMSM-style term is added.
+        G minimises ``-D``; with a matching weight, the DAMSM-style term is added,
+        and with a contrastive weight, each generated image's in-batch
+        contrastive term under D (`contrastive_terms`).
 
         Returns:
             ``(loss, fake_logits)``.
         """
-        fake_logits = self.fake_logits(fake_images, sentence_vector, pair_caption, training=training)
+        contrastive = self.config.contrastive_loss_weight
+        if contrastive:
+            fake_logits, fake_features = self.fake_logits(
+                fake_images, sentence_vector, pair_caption, training=training, with_features=True
+            )
+        else:
+            fake_logits = self.fake_logits(fake_images, sentence_vector, pair_caption, training=training)
         per_pair = adversarial_terms(fake_logits, "generator", self.config.gan_loss)
+        if contrastive:
+            per_pair += contrastive * contrastive_terms(
+                fake_features, self.caption_embeddings(sentence_vector), pair_caption, image_index
+            )
         if self.config.matching_loss_weight:
             # AttnGAN's DAMSM idea: the frozen image encoder must find, for
             # each generated image, its own caption among the batch's.
@@ -617,6 +719,7 @@ class TextToImageGAN(AdversarialModel):
                 d_loss, (real_logits, mismatched_logits, fake_logits) = self.discriminator_loss(
                     real_images, mismatched_images, mismatch_valid, sentence_vector,
                     fake_images, pair_caption, pair_weight, global_batch_size, training=True,
+                    image_index=batch[IMAGE_INDEX],
                 )
             self.minimize(d_loss, tape, self.discriminator.trainable_variables, self.d_optimizer)
 
@@ -628,7 +731,8 @@ class TextToImageGAN(AdversarialModel):
                     caption_tokens, sentence_vector, training=True
                 )
                 g_loss, _ = self.generator_loss(
-                    sentence_vector, fake_images, pair_caption, pair_weight, global_batch_size, training=True
+                    sentence_vector, fake_images, pair_caption, pair_weight, global_batch_size, training=True,
+                    image_index=batch[IMAGE_INDEX],
                 )
             self.minimize(g_loss, tape, self.generator_variables, self.g_optimizer)
             if self.config.generator_ema:
