@@ -1,0 +1,29 @@
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np
+import pytest
+
+from lstmgan_tf import viz
+
+
+def test_image_grid_places_every_image_with_its_caption():
+    images = np.stack([np.full((8, 8, 3), value, np.uint8) for value in (10, 20, 30, 40, 50)])
+    figure = viz.image_grid(images, captions=list("abcde"), columns=3, title="epoch 2")
+    (axis,) = figure.axes
+    mosaic = axis.get_images()[0].get_array()
+    # Two rows of three cells; each image's pixels appear whole, left to right, top to bottom.
+    found = [value for value in (10, 20, 30, 40, 50) if np.sum(np.all(mosaic == value, axis=-1)) == 64]
+    assert found == [10, 20, 30, 40, 50]
+    rows_of = [np.nonzero(np.all(mosaic == value, axis=-1))[0].min() for value in (10, 20, 30, 40, 50)]
+    assert rows_of[0] == rows_of[1] == rows_of[2] < rows_of[3] == rows_of[4]
+    assert [text.get_text() for text in axis.texts] == list("abcde")
+    assert figure._suptitle.get_text() == "epoch 2"
+    matplotlib.pyplot.close(figure)
+
+
+def test_image_grid_checks_its_input():
+    with pytest.raises(ValueError, match="got 2 images but 1 captions"):
+        viz.image_grid(np.zeros((2, 4, 4, 3)), captions=["one"])
+    with pytest.raises(ValueError, match=r"images must have shape \(N, H, W, 3\)"):
+        viz.image_grid(np.zeros((2, 4, 4)))
