@@ -33,6 +33,7 @@ PAPER_SETTINGS = {
     "generator_ema": "0",
     "augment_translation": "0",
     "mismatch_temperature": "0",
+    "contrastive_loss_weight": "0",
     # Not a --set setting: the run's global batch size (`TrainOptions`).
     "batch_size": "64",
 }
@@ -48,9 +49,12 @@ ROWS = (
     ("+ 1 sampled word", "loss at 1 random word per caption and step (LSTM models)",
      {"sentence_encoder": "grounded", "discriminator_condition": "projection", "trainable_word_vectors": "true",
       "word_positions": "1"}),
-    ("+ batch 32 (classroom default)", "batch 32 instead of 64: twice the updates per epoch",
+    ("+ batch 32", "batch 32 instead of 64: twice the updates per epoch",
      {"sentence_encoder": "grounded", "discriminator_condition": "projection", "trainable_word_vectors": "true",
       "word_positions": "1", "batch_size": "32"}),
+    ("+ contrastive term (classroom default)", "in-batch image-caption contrastive term scored by D (XMC-GAN)",
+     {"sentence_encoder": "grounded", "discriminator_condition": "projection", "trainable_word_vectors": "true",
+      "word_positions": "1", "batch_size": "32", "contrastive_loss_weight": "1.0"}),
 )
 #: Changes tried on top of the default row that did not earn their place.
 VARIANTS = (
