@@ -72,18 +72,17 @@ def image_grid(
     pixels_per_inch = (image_width + gap) / cell_size
     cell_width = image_width + gap
     cell_height = image_height + gap + int(math.ceil(0.16 * caption_lines * pixels_per_inch))
+    corners = [((index // columns) * cell_height, (index % columns) * cell_width + gap // 2) for index in range(count)]
     mosaic = np.full((rows * cell_height, columns * cell_width, 3), 255, dtype=np.uint8)
-    for index in range(count):
-        top, left = (index // columns) * cell_height, (index % columns) * cell_width + gap // 2
-        mosaic[top:top + image_height, left:left + image_width] = pixels[index]
+    for (top, left), image in zip(corners, pixels):
+        mosaic[top:top + image_height, left:left + image_width] = image
     mosaic_inches = (mosaic.shape[1] / pixels_per_inch, mosaic.shape[0] / pixels_per_inch)
     title_inches = 0.4 if title else 0.0
     figure = plt.figure(figsize=(mosaic_inches[0], mosaic_inches[1] + title_inches))
     axis = figure.add_axes((0.0, 0.0, 1.0, mosaic_inches[1] / (mosaic_inches[1] + title_inches)))
     axis.imshow(mosaic, interpolation="nearest")
     axis.axis("off")
-    for index, caption in enumerate(captions or []):
-        top, left = (index // columns) * cell_height, (index % columns) * cell_width + gap // 2
+    for (top, left), caption in zip(corners, captions or []):
         axis.text(left + image_width / 2, top + image_height + gap / 2, "\n".join(textwrap.wrap(caption, caption_width)),
                   fontsize=6.5, ha="center", va="top")
     if title:

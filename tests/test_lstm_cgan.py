@@ -308,6 +308,37 @@ def test_contrastive_terms_are_a_softmax_over_the_batchs_other_pictures():
         make_config(contrastive_loss_weight=1.0)
 
 
+def test_the_contrastive_weight_adds_its_terms_to_both_losses():
+    import dataclasses
+
+    keras.utils.set_random_seed(8)
+    model = compiled(LSTMCGAN(make_config(discriminator_condition="projection", contrastive_loss_weight=0.5), seed=0))
+    batch = make_batch([5, 3, 4, 2], padded_length=6, image_index=[0, 0, 1, 2])
+    tokens, vectors, real = (tf.constant(batch[key]) for key in ("caption_tokens", "sentence_vector", "image"))
+    image_index = tf.constant(batch["image_index"])
+    fake_images, pair_caption, pair_weight = model.fake_pairs(tokens, vectors, training=False)
+
+    def both_losses():
+        d_loss, _ = model.discriminator_loss(real, tf.reverse(real, [0]), tf.ones(4, tf.bool), vectors, fake_images,
+                                             pair_caption, pair_weight, 4, image_index=image_index)
+        g_loss, _ = model.generator_loss(vectors, fake_images, pair_caption, pair_weight, 4, image_index=image_index)
+        return float(d_loss), float(g_loss)
+
+    with_term = both_losses()
+    weighted = model.config
+    object.__setattr__(model, "config", dataclasses.replace(weighted, contrastive_loss_weight=0.0))
+    without_term = both_losses()
+    object.__setattr__(model, "config", weighted)
+    embeddings = model.caption_embeddings(vectors)
+    _, real_features = model.discriminator_logits(real, vectors, with_features=True)
+    _, fake_features = model.fake_logits(fake_images, vectors, pair_caption, with_features=True)
+    expected_d = 0.5 * np.sum(contrastive_terms(real_features, embeddings, tf.range(4), image_index)) / 4
+    expected_g = 0.5 * np.sum(pair_weight * contrastive_terms(fake_features, embeddings, pair_caption, image_index)) / 4
+    np.testing.assert_allclose(with_term[0] - without_term[0], expected_d, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(with_term[1] - without_term[1], expected_g, rtol=1e-4, atol=1e-6)
+    assert expected_d > 0 and expected_g > 0
+
+
 def test_profiles_choose_their_recipe():
     paper = LSTMCGANConfig.from_profile(VOCABULARY, SENTENCE_DIM, profile="paper")
     assert (paper.discriminator_condition, paper.spectral_norm, paper.gan_loss) == ("concat", False, "cross_entropy")

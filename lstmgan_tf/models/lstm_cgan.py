@@ -341,8 +341,10 @@ def adversarial_terms(logits, target: str, loss: str):
     return tf.nn.relu(1.0 - logits) if target == "real" else tf.nn.relu(1.0 + logits)
 
 
-def matching_terms(image_embeddings, sentence_vector, pair_caption, temperature: float):
+def matching_terms(image_embeddings, sentence_vector, pair_caption, temperature: float, image_index=None):
     """Per-image in-batch matching loss: each image should pick its own caption.
+
+    `contrastive_terms` on cosine similarities over a temperature.
 
     Args:
         image_embeddings: ``(K, D)`` unit vectors of K images.
@@ -350,16 +352,16 @@ def matching_terms(image_embeddings, sentence_vector, pair_caption, temperature:
         pair_caption: int ``(K,)``: the row of ``sentence_vector`` each image
             was made from.
         temperature: softmax temperature.
+        image_index: optional int ``(B,)``, which picture each row shows.
 
     Returns:
         float32 ``(K,)`` cross-entropies.
     """
     captions = tf.math.l2_normalize(tf.cast(sentence_vector, tf.float32), axis=-1)
-    logits = tf.matmul(tf.cast(image_embeddings, tf.float32), captions, transpose_b=True) / temperature
-    return tf.keras.losses.sparse_categorical_crossentropy(pair_caption, logits, from_logits=True)
+    return contrastive_terms(tf.cast(image_embeddings, tf.float32) / temperature, captions, pair_caption, image_index)
 
 
-def contrastive_terms(image_features, caption_embeddings, target_caption, image_index):
+def contrastive_terms(image_features, caption_embeddings, target_caption, image_index=None):
     """Per-image in-batch contrastive loss on a projection D's caption scores.
 
     A projection D scores (image i, caption j) as ``u(x_i) + <phi(x_i), e(y_j)>``;
@@ -374,18 +376,20 @@ def contrastive_terms(image_features, caption_embeddings, target_caption, image_
         caption_embeddings: ``(B, C)`` D's embedding ``e(y)`` of the batch's
             sentence vectors.
         target_caption: int ``(K,)``: the batch row of each image's caption.
-        image_index: int ``(B,)``: which picture each batch row shows.
+        image_index: int ``(B,)``: which picture each batch row shows; `None`
+            when every row shows its own picture.
 
     Returns:
         float32 ``(K,)`` cross-entropies.
     """
     target_caption = tf.cast(tf.reshape(target_caption, [-1]), tf.int32)
-    image_index = tf.reshape(image_index, [-1])
     scores = tf.matmul(tf.cast(image_features, tf.float32), tf.cast(caption_embeddings, tf.float32),
                        transpose_b=True)
-    same_picture = tf.equal(tf.gather(image_index, target_caption)[:, None], image_index[None, :])
-    is_target = tf.cast(tf.one_hot(target_caption, tf.shape(scores)[1]), tf.bool)
-    scores = tf.where(tf.logical_and(same_picture, tf.logical_not(is_target)), tf.float32.min, scores)
+    if image_index is not None:
+        image_index = tf.reshape(image_index, [-1])
+        same_picture = tf.equal(tf.gather(image_index, target_caption)[:, None], image_index[None, :])
+        is_target = tf.cast(tf.one_hot(target_caption, tf.shape(scores)[1]), tf.bool)
+        scores = tf.where(tf.logical_and(same_picture, tf.logical_not(is_target)), tf.float32.min, scores)
     return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=target_caption, logits=scores)
 
 
@@ -691,7 +695,7 @@ class TextToImageGAN(AdversarialModel):
             # each generated image, its own caption among the batch's.
             embeddings = self.matching_encoder(fake_images, training=False)
             per_pair += self.config.matching_loss_weight * matching_terms(
-                embeddings, sentence_vector, pair_caption, self.config.matching_temperature
+                embeddings, sentence_vector, pair_caption, self.config.matching_temperature, image_index
             )
         per_pair = pair_weight * per_pair
         return tf.nn.compute_average_loss(per_pair, global_batch_size=global_batch_size), fake_logits
