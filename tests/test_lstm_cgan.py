@@ -195,7 +195,8 @@ def test_one_caption_is_drawn_per_picture_among_its_real_captions():
              "caption_count": tf.constant([2, 1])}
     seen = set()
     for _ in range(30):
-        chosen_tokens, chosen_vectors = model.select_captions(batch)
+        chosen_tokens, chosen_vectors, swapped = model.select_captions(batch)
+        assert swapped is None
         first = tuple(chosen_tokens.numpy()[0])
         assert first in {(2, 3, 0, 0), (4, 5, 6, 0)}
         assert tuple(chosen_tokens.numpy()[1]) == (7, 8, 9, 10)
@@ -203,6 +204,55 @@ def test_one_caption_is_drawn_per_picture_among_its_real_captions():
         np.testing.assert_array_equal(chosen_vectors.numpy()[0], vectors[0, row])
         seen.add(first)
     assert len(seen) == 2
+
+
+def test_swapped_captions_are_drawn_for_the_chosen_caption_and_scored_as_mismatches():
+    import dataclasses
+
+    keras.utils.set_random_seed(9)
+    model = LSTMCGAN(make_config(swapped_caption_weight=0.5), seed=0)
+    tokens = np.zeros((2, 2, 4), np.int32)
+    tokens[0] = [[2, 3, 0, 0], [4, 5, 6, 0]]
+    tokens[1, 0] = [7, 8, 9, 10]
+    vectors = np.arange(2 * 2 * SENTENCE_DIM, dtype=np.float32).reshape(2, 2, SENTENCE_DIM)
+    # Swapped vector k of caption (i, c) is 100 * (c + 1) + k + the caption's vector, so it says whose it is.
+    swapped = vectors[:, :, None, :] + 100.0 * (np.arange(2)[None, :, None, None] + 1) + np.arange(3)[None, None, :, None]
+    batch = {"caption_tokens": tf.constant(tokens), "sentence_vector": tf.constant(vectors),
+             "caption_count": tf.constant([2, 1]), "swapped_sentence_vector": tf.constant(swapped, tf.float32),
+             "swap_count": tf.constant([[3, 2], [0, 0]])}
+    drawn = set()
+    for _ in range(40):
+        _, chosen_vectors, (swapped_vector, swap_valid) = model.select_captions(batch)
+        caption = int(round(chosen_vectors.numpy()[0, 0])) // SENTENCE_DIM
+        offset = swapped_vector.numpy()[0] - chosen_vectors.numpy()[0]
+        swap = int(round(offset[0] - 100.0 * (caption + 1)))
+        np.testing.assert_allclose(offset, offset[0])
+        assert swap < (3, 2)[caption]
+        drawn.add((caption, swap))
+        np.testing.assert_array_equal(swap_valid.numpy(), [True, False])
+    assert drawn == {(0, 0), (0, 1), (0, 2), (1, 0), (1, 1)}
+    with pytest.raises(ValueError, match="swapped_caption_weight=0.5 needs training examples"):
+        model.select_captions({key: batch[key] for key in ("caption_tokens", "sentence_vector", "caption_count")})
+
+    # D's loss gains weight * (real image, swapped caption) -> fake, only where a swap exists.
+    flat = make_batch([5, 3, 4], padded_length=6)
+    tokens, vectors, real = (tf.constant(flat[key]) for key in ("caption_tokens", "sentence_vector", "image"))
+    fakes = model.fake_pairs(tokens, vectors, training=False)
+    swapped_vector, swap_valid = -vectors, tf.constant([True, False, True])
+
+    def d_loss(swapped=None):
+        loss, _ = model.discriminator_loss(real, tf.reverse(real, [0]), tf.ones(3, tf.bool), vectors, *fakes, 3,
+                                           swapped=swapped)
+        return float(loss)
+
+    swapped_logits = model.discriminator_logits(real, swapped_vector)
+    terms = keras.ops.softplus(swapped_logits).numpy()  # Cross-entropy with target 0.
+    expected = 0.5 * (terms[0] + terms[2]) / 3
+    np.testing.assert_allclose(d_loss((swapped_vector, swap_valid)) - d_loss(), expected, rtol=1e-4)
+    object.__setattr__(model, "config", dataclasses.replace(model.config, swapped_caption_weight=0.0))
+    assert model.select_captions(batch)[2] is None
+    with pytest.raises(ValueError, match="swapped_caption_weight=-1"):
+        make_config(swapped_caption_weight=-1.0)
 
 
 def test_bad_settings_raise_errors_naming_them():

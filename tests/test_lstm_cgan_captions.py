@@ -66,3 +66,50 @@ def test_matching_term_needs_the_grounded_encoder(tmp_path):
     with pytest.raises(ValueError, match="word_vectors='grounded' needs sentence_encoder='grounded'"):
         training.train("gan_cls", "synthetic_flowers", out_dir=str(tmp_path / "run2"), profile="smoke",
                        options=TrainOptions(extra={"sentence_encoder": "sif", "word_vectors": "grounded"}), verbose=0)
+
+
+class _ColourEncoder:
+    """A sentence encoder that reads only the colour words; "middle" is "center"'s synonym."""
+
+    WORDS = ("red", "blue", "pink")
+    dim = 4
+
+    def encode(self, captions):
+        return np.array([[caption.split().count(word) for word in self.WORDS] + [1.0] for caption in captions],
+                        np.float32)
+
+
+def test_swapped_captions_drop_swaps_the_encoder_reads_as_the_same(flowers):
+    from gensim.models import KeyedVectors
+
+    text = TextPipeline.fit(flowers.captions, profile="smoke", sentence_encoder="sif")
+    text.word_vectors = KeyedVectors(vector_size=2)
+    text.word_vectors.add_vectors(["red", "blue", "center", "middle", "the"],
+                                  np.array([[1, 0], [0.9, 0.1], [0, 1], [0.05, 1], [-1, 0.2]], np.float32))
+    text.sentence_encoder = _ColourEncoder()
+    captions = ["the red center", "the center", "the red middle red"]
+    vectors, counts = text.swapped_sentence_vectors(captions, per_caption=4, seed=0)
+    # "red" -> "blue" moves the vector, "center" -> "middle" does not (and
+    # "the" has no close neighbour): one swap, none, two.
+    np.testing.assert_array_equal(counts, [1, 0, 2])
+    assert vectors.shape == (3, 4, 4)
+    np.testing.assert_allclose(vectors[0, 0], text.scale(_ColourEncoder().encode(["the blue center"]))[0])
+    assert not vectors[1].any() and not vectors[2, 2:].any()
+    expected = text.scale(_ColourEncoder().encode(["the blue middle red", "the red middle blue"]))
+    np.testing.assert_allclose(np.sort(vectors[2, :2], axis=0), np.sort(expected, axis=0))
+    fewer, fewer_counts = text.swapped_sentence_vectors(captions, per_caption=1, seed=0)
+    np.testing.assert_array_equal(fewer_counts, [1, 0, 1])
+    with pytest.raises(ValueError, match="per_caption=0"):
+        text.swapped_sentence_vectors(captions, per_caption=0)
+
+
+def test_examples_carry_swapped_captions_when_asked(flowers):
+    text = TextPipeline.fit(flowers.captions, profile="smoke", images=flowers.images, verbose=0)
+    plain = next(image_examples(flowers, text).as_numpy_iterator())
+    assert "swapped_sentence_vector" not in plain
+    first = next(image_examples(flowers, text, swaps_per_caption=3).as_numpy_iterator())
+    assert first["swapped_sentence_vector"].shape == (5, 3, 16) and first["swap_count"].shape == (5,)
+    vectors, counts = text.swapped_sentence_vectors(flowers.captions[0], 3, seed=0)
+    np.testing.assert_array_equal(first["swap_count"], counts)
+    np.testing.assert_allclose(first["swapped_sentence_vector"], vectors)
+    assert counts.max() > 0

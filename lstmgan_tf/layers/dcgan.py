@@ -124,8 +124,12 @@ class SpatialCondition(keras.layers.Layer):
         return {**base_config, **config}
 
 
+GENERATOR_UPSAMPLINGS = ("transpose", "resize")
+
+
 def build_generator(
-    input_dim: int, image_size: int = 64, width: int = 64, name: str = "generator"
+    input_dim: int, image_size: int = 64, width: int = 64, name: str = "generator",
+    upsampling: str = "transpose",
 ) -> keras.Model:
     """Builds a DCGAN generator: a vector -> an image in [-1, 1].
 
@@ -134,6 +138,12 @@ def build_generator(
         image_size: output height and width: 32, 64 or 128.
         width: filters of the last hidden layer (DCGAN's ``ngf``).
         name: model name.
+        upsampling: ``"transpose"`` (DCGAN: 4x4 transposed convolutions with
+            stride 2) or ``"resize"`` (nearest-neighbour doubling, then a 3x3
+            convolution: Odena et al. 2016, "Deconvolution and Checkerboard
+            Artifacts"; a transposed convolution whose kernel is not a multiple
+            of its stride paints overlapping, uneven patterns that training
+            must first learn to cancel).
 
     Returns:
         A functional `keras.Model` mapping ``(B, input_dim)`` to
@@ -142,6 +152,19 @@ def build_generator(
     upsamplings = _check_image_size(image_size)
     _check_positive("input_dim", input_dim)
     _check_positive("width", width)
+    if upsampling not in GENERATOR_UPSAMPLINGS:
+        raise ValueError(f"upsampling={upsampling!r} is not supported; choose one of {GENERATOR_UPSAMPLINGS}.")
+
+    def doubled(x, filters, layer_name, use_bias):
+        if upsampling == "transpose":
+            return layers.Conv2DTranspose(
+                filters, 4, strides=2, padding="same", use_bias=use_bias,
+                kernel_initializer=_conv_init(), name=layer_name,
+            )(x)
+        x = layers.UpSampling2D(2, interpolation="nearest", name=f"{layer_name}_resize")(x)
+        return layers.Conv2D(filters, 3, padding="same", use_bias=use_bias, kernel_initializer=_conv_init(),
+                             name=layer_name)(x)
+
     channels = width * 2 ** (upsamplings - 1)
     inputs = keras.Input((input_dim,), name="generator_input")
     x = layers.Dense(4 * 4 * channels, use_bias=False, kernel_initializer=_conv_init(), name="project")(inputs)
@@ -151,15 +174,10 @@ def build_generator(
     for level in range(upsamplings - 1):
         channels //= 2
         size = 8 * 2**level
-        x = layers.Conv2DTranspose(
-            channels, 4, strides=2, padding="same", use_bias=False,
-            kernel_initializer=_conv_init(), name=f"up_{size}",
-        )(x)
+        x = doubled(x, channels, f"up_{size}", use_bias=False)
         x = _batch_norm(f"up_{size}_bn")(x)
         x = layers.ReLU(name=f"up_{size}_relu")(x)
-    x = layers.Conv2DTranspose(
-        3, 4, strides=2, padding="same", kernel_initializer=_conv_init(), name=f"up_{image_size}"
-    )(x)
+    x = doubled(x, 3, f"up_{image_size}", use_bias=True)
     # The image is kept in float32 even under mixed precision.
     outputs = layers.Activation("tanh", dtype="float32", name="image")(x)
     return keras.Model(inputs, outputs, name=name)

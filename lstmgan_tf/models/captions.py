@@ -208,6 +208,55 @@ class TextPipeline:
         tokens, _ = self.vectorizer.encode(captions)
         return {"caption_tokens": tokens, "sentence_vector": self.scale(self.sentence_encoder.encode(captions))}
 
+    def swapped_sentence_vectors(self, captions, per_caption: int, min_change: float = 0.02,
+                                 min_similarity: float = 0.6, seed: int = 0):
+        """Sentence vectors of each caption with one word swapped for a close word2vec neighbour.
+
+        The negatives of the ``swapped_caption_weight`` recipe setting
+        (`lstmgan_tf.text.word_swaps`). Of every one-word swap, those whose
+        sentence vector moves by less than ``min_change`` in cosine distance
+        are dropped: the sentence encoder reads them as the same caption
+        (synonyms, with the grounded encoder: "center" -> "middle" moves it
+        by 0.000, a colour swap by 0.26-0.66). Up to ``per_caption`` of the
+        rest are drawn at random without replacement.
+
+        Returns:
+            ``(vectors, counts)``: float32 ``(N, per_caption, S)``, scaled as
+            `encode`'s (rows past ``counts[i]`` are zero), and int32 ``(N,)``.
+        """
+        from lstmgan_tf.text import word_swaps
+
+        if isinstance(per_caption, bool) or not isinstance(per_caption, int) or per_caption < 1:
+            raise ValueError(f"per_caption={per_caption!r} must be a positive integer.")
+        words = [self.words(caption) for caption in captions]
+        substitutes = word_swaps.close_substitutes(
+            self.word_vectors, {word for caption in words for word in caption}, min_similarity=min_similarity
+        )
+        swaps = [[swap for swap, _ in word_swaps.one_word_swaps(caption, substitutes)] for caption in words]
+        vectors = np.zeros((len(captions), per_caption, self.sentence_vector_dim), dtype=np.float32)
+        counts = np.zeros(len(captions), dtype=np.int32)
+        flat = [swap for caption_swaps in swaps for swap in caption_swaps]
+        if not flat:
+            return vectors, counts
+        original = self.scale(self.sentence_encoder.encode(captions))
+        swapped = self.scale(self.sentence_encoder.encode(flat))
+        sizes = [len(caption_swaps) for caption_swaps in swaps]
+        row = np.repeat(np.arange(len(captions)), sizes)
+        # Scaled vectors all have length sqrt(S) (zero vectors aside), so the
+        # cosine is a dot product over S.
+        change = 1.0 - np.sum(swapped * original[row], axis=-1) / self.sentence_vector_dim
+        starts = np.cumsum([0] + sizes)
+        rng = np.random.default_rng(seed)
+        for index in range(len(captions)):
+            span = np.arange(starts[index], starts[index + 1])
+            kept = span[change[span] >= min_change]
+            if len(kept) == 0:
+                continue
+            chosen = rng.choice(kept, size=min(per_caption, len(kept)), replace=False)
+            vectors[index, : len(chosen)] = swapped[chosen]
+            counts[index] = len(chosen)
+        return vectors, counts
+
     @staticmethod
     def scale(sentence_vectors) -> np.ndarray:
         """Rescales sentence vectors to length ``sqrt(dim)``, so their entries are about 1.
@@ -328,18 +377,24 @@ def caption_table(data, text: TextPipeline) -> dict[str, np.ndarray]:
     return {**inputs, "image_index": image_index[kept], "captions": captions}
 
 
-def image_examples(data, text: TextPipeline):
+def image_examples(data, text: TextPipeline, swaps_per_caption: int = 0, seed: int = 0):
     """The unbatched training examples: one per image, with all its captions.
 
     Each element is a dict: ``image`` float32 ``(H, W, 3)`` in [-1, 1],
     ``image_index`` int64, ``caption_tokens`` int32 ``(C, T)``,
     ``sentence_vector`` float32 ``(C, S)`` and ``caption_count`` int32 (rows
     past it are padding; C is the most captions any image has). Images without
-    a caption are left out.
+    a caption are left out. With ``swaps_per_caption``, also
+    ``swapped_sentence_vector`` float32 ``(C, K, S)`` and ``swap_count`` int32
+    ``(C,)``: each caption with one word swapped
+    (`TextPipeline.swapped_sentence_vectors`).
 
     Args:
         data: a `lstmgan_tf.data.CaptionedImages`.
         text: the fitted `TextPipeline`.
+        swaps_per_caption: K, how many swapped captions to keep per caption
+            (0: none, no swap keys).
+        seed: seed of the choice of swaps.
 
     Returns:
         A finite `tf.data.Dataset` in image order.
@@ -371,10 +426,19 @@ def image_examples(data, text: TextPipeline):
             stacklevel=2,
         )
     images = data.images[images_with_captions].astype(np.float32) / 127.5 - 1.0
-    return tf.data.Dataset.from_tensor_slices({
+    examples = {
         "image": images,
         "image_index": images_with_captions.astype(np.int64),
         "caption_tokens": caption_tokens,
         "sentence_vector": sentence_vector,
         "caption_count": counts[images_with_captions],
-    })
+    }
+    if swaps_per_caption:
+        vectors, swap_counts = text.swapped_sentence_vectors(table["captions"], swaps_per_caption, seed=seed)
+        examples["swapped_sentence_vector"] = np.zeros(
+            (len(images_with_captions), most, swaps_per_caption, text.sentence_vector_dim), dtype=np.float32
+        )
+        examples["swapped_sentence_vector"][target, slot] = vectors
+        examples["swap_count"] = np.zeros((len(images_with_captions), most), dtype=np.int32)
+        examples["swap_count"][target, slot] = swap_counts
+    return tf.data.Dataset.from_tensor_slices(examples)

@@ -151,7 +151,7 @@ class GANCLS(TextToImageGAN):
         text_projection.build((None, config.sentence_vector_dim))
         generator = dcgan.build_generator(
             config.condition_dim + config.noise_dim, config.image_size, config.generator_width,
-            name=prefix + "generator",
+            name=prefix + "generator", upsampling=config.generator_upsampling,
         )
         return text_projection, generator
 

@@ -57,6 +57,8 @@ SENTENCE_VECTOR = "sentence_vector"
 CAPTION_COUNT = "caption_count"
 IMAGE = "image"
 IMAGE_INDEX = "image_index"
+SWAPPED_SENTENCE_VECTOR = "swapped_sentence_vector"
+SWAP_COUNT = "swap_count"
 
 
 def _check_positive_int(name: str, value) -> None:
@@ -246,6 +248,19 @@ class TextGANRecipe:
             negative; this gives each image all of them, and the softmax
             weighs most the captions that nearly fit. 0 switches it off (the
             paper). Needs ``discriminator_condition="projection"``.
+        swapped_caption_weight: weight of a third negative in D's loss: the
+            real image with its caption one word off, a word swapped for a
+            close word2vec neighbour ("five pink petals" -> "six pink
+            petals"; `lstmgan_tf.text.word_swaps`, the hard negatives of
+            NegCLIP, Yuksekgonul et al. 2023), scored as a mismatch. Eqn 2's
+            mismatched image nearly always differs in the most visible
+            attribute, so D learns that one and ignores the rest; a swap
+            differs in one attribute only. The training examples then carry
+            the swapped captions' sentence vectors (`image_examples`). 0
+            switches it off (the paper).
+        generator_upsampling: how G doubles its feature maps: ``"transpose"``
+            (DCGAN, the paper) or ``"resize"`` (nearest-neighbour + 3x3
+            convolution, Odena et al. 2016; `lstmgan_tf.layers.dcgan.build_generator`).
     """
 
     discriminator_condition: str = "concat"
@@ -258,12 +273,19 @@ class TextGANRecipe:
     augment_translation: float = 0.0
     mismatch_temperature: float = 0.0
     contrastive_loss_weight: float = 0.0
+    swapped_caption_weight: float = 0.0
+    generator_upsampling: str = "transpose"
 
     def _check_recipe(self) -> None:
         if self.discriminator_condition not in dcgan.DISCRIMINATOR_CONDITIONS:
             raise ValueError(
                 f"discriminator_condition={self.discriminator_condition!r} is not supported; choose one "
                 f"of {dcgan.DISCRIMINATOR_CONDITIONS}."
+            )
+        if self.generator_upsampling not in dcgan.GENERATOR_UPSAMPLINGS:
+            raise ValueError(
+                f"generator_upsampling={self.generator_upsampling!r} is not supported; choose one of "
+                f"{dcgan.GENERATOR_UPSAMPLINGS}."
             )
         if self.gan_loss not in GAN_LOSSES:
             raise ValueError(f"gan_loss={self.gan_loss!r} is not supported; choose one of {GAN_LOSSES}.")
@@ -286,6 +308,8 @@ class TextGANRecipe:
             raise ValueError(f"mismatch_temperature={self.mismatch_temperature!r} must be >= 0; 0 draws uniformly.")
         if isinstance(self.contrastive_loss_weight, bool) or not self.contrastive_loss_weight >= 0:
             raise ValueError(f"contrastive_loss_weight={self.contrastive_loss_weight!r} must be >= 0.")
+        if isinstance(self.swapped_caption_weight, bool) or not self.swapped_caption_weight >= 0:
+            raise ValueError(f"swapped_caption_weight={self.swapped_caption_weight!r} must be >= 0.")
         if self.contrastive_loss_weight and self.discriminator_condition != "projection":
             raise ValueError(
                 f"contrastive_loss_weight={self.contrastive_loss_weight!r} needs discriminator_condition="
@@ -567,22 +591,45 @@ class TextToImageGAN(AdversarialModel):
         """
         raise NotImplementedError
 
+    def _draw_below(self, counts):
+        """One uniform int32 draw in ``[0, count)`` for each count (0 where the count is 0)."""
+        counts = tf.cast(counts, tf.float32)
+        draw = keras.random.uniform(tf.shape(counts), seed=self.seed_generator)
+        return tf.cast(tf.maximum(tf.minimum(tf.floor(draw * counts), counts - 1.0), 0.0), tf.int32)
+
     def select_captions(self, batch):
         """One caption (tokens and sentence vector) per picture of the batch.
 
         With all captions of each picture in the batch (``(B, C, T)``), one is
         drawn per picture, uniformly among its ``caption_count``.
+
+        Returns:
+            ``(caption_tokens, sentence_vector, swapped)``; ``swapped`` is
+            ``None``, or with ``swapped_caption_weight``, ``(swapped_vector
+            (B, S), swap_valid (B,))``: one of the chosen caption's swapped
+            captions, drawn uniformly, and whether it has any.
         """
         caption_tokens = batch[CAPTION_TOKENS]
         sentence_vector = batch[SENTENCE_VECTOR]
-        if len(caption_tokens.shape) == 2:
-            return caption_tokens, sentence_vector
-        counts = tf.cast(batch[CAPTION_COUNT], tf.float32)
-        draw = keras.random.uniform(tf.shape(counts), seed=self.seed_generator)
-        choice = tf.cast(tf.minimum(tf.floor(draw * counts), counts - 1.0), tf.int32)
-        return (
-            tf.gather(caption_tokens, choice, axis=1, batch_dims=1),
-            tf.gather(sentence_vector, choice, axis=1, batch_dims=1),
+        swapped_vector = batch.get(SWAPPED_SENTENCE_VECTOR)
+        swap_count = batch.get(SWAP_COUNT)
+        if self.config.swapped_caption_weight and swapped_vector is None:
+            raise ValueError(
+                f"swapped_caption_weight={self.config.swapped_caption_weight} needs training examples with "
+                f"{SWAPPED_SENTENCE_VECTOR!r} and {SWAP_COUNT!r} (image_examples(..., swaps_per_caption=K))."
+            )
+        if len(caption_tokens.shape) == 3:
+            choice = self._draw_below(batch[CAPTION_COUNT])
+            caption_tokens = tf.gather(caption_tokens, choice, axis=1, batch_dims=1)
+            sentence_vector = tf.gather(sentence_vector, choice, axis=1, batch_dims=1)
+            if swapped_vector is not None:
+                swapped_vector = tf.gather(swapped_vector, choice, axis=1, batch_dims=1)
+                swap_count = tf.gather(swap_count, choice, axis=1, batch_dims=1)
+        if not self.config.swapped_caption_weight:
+            return caption_tokens, sentence_vector, None
+        swap = self._draw_below(swap_count)
+        return caption_tokens, sentence_vector, (
+            tf.gather(swapped_vector, swap, axis=1, batch_dims=1), swap_count > 0
         )
 
     def discriminator_logits(self, images, sentence_vector, training=False, with_features=False):
@@ -627,12 +674,14 @@ class TextToImageGAN(AdversarialModel):
 
     def discriminator_loss(self, real_images, mismatched_images, mismatch_valid, sentence_vector,
                            fake_images, pair_caption, pair_weight, global_batch_size, training=False,
-                           image_index=None):
+                           image_index=None, swapped=None):
         """Eqn 2 for D: real/right -> 1, mismatched/right -> 0, generated -> 0.
 
         With ``contrastive_loss_weight``, plus each real image's in-batch
         contrastive term (`contrastive_terms`; ``image_index`` says which rows
-        show the same picture).
+        show the same picture). With ``swapped`` (``(swapped_vector,
+        swap_valid)``, see `select_captions`), plus real/swapped caption -> 0,
+        weighted by ``swapped_caption_weight``.
 
         Returns:
             ``(loss, (real_logits, mismatched_logits, fake_logits))``; the loss
@@ -653,6 +702,12 @@ class TextToImageGAN(AdversarialModel):
         else:
             per_caption = adversarial_terms(real_logits, "real", loss_kind)
         per_caption += tf.cast(mismatch_valid, tf.float32) * adversarial_terms(mismatched_logits, "fake", loss_kind)
+        if swapped is not None:
+            swapped_vector, swap_valid = swapped
+            swapped_logits = self.discriminator_logits(real_images, swapped_vector, training=training)
+            per_caption += self.config.swapped_caption_weight * tf.cast(swap_valid, tf.float32) * (
+                adversarial_terms(swapped_logits, "fake", loss_kind)
+            )
         if contrastive:
             rows = tf.range(tf.shape(real_features)[0])
             per_caption += contrastive * contrastive_terms(
@@ -704,7 +759,7 @@ class TextToImageGAN(AdversarialModel):
         batch, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         # Eager steps (run_eagerly=True) may get NumPy arrays.
         batch = {key: tf.convert_to_tensor(value) for key, value in batch.items()}
-        caption_tokens, sentence_vector = self.select_captions(batch)
+        caption_tokens, sentence_vector, swapped = self.select_captions(batch)
         real_images = batch[IMAGE]
         batch_size = tf.shape(real_images)[0]
         global_batch_size = self.global_batch_size(batch_size)
@@ -726,7 +781,7 @@ class TextToImageGAN(AdversarialModel):
                 d_loss, (real_logits, mismatched_logits, fake_logits) = self.discriminator_loss(
                     real_images, mismatched_images, mismatch_valid, sentence_vector,
                     fake_images, pair_caption, pair_weight, global_batch_size, training=True,
-                    image_index=batch[IMAGE_INDEX],
+                    image_index=batch[IMAGE_INDEX], swapped=swapped,
                 )
             self.minimize(d_loss, tape, self.discriminator.trainable_variables, self.d_optimizer)
 
@@ -927,7 +982,7 @@ class LSTMCGAN(TextToImageGAN):
         lstm = keras.layers.LSTM(config.lstm_units, return_sequences=True, name=prefix + "caption_lstm")
         generator = dcgan.build_generator(
             config.lstm_units + config.noise_dim, config.image_size, config.generator_width,
-            name=prefix + "generator",
+            name=prefix + "generator", upsampling=config.generator_upsampling,
         )
         embedding.build((None, None))
         lstm.build((None, None, config.word_vector_dim))

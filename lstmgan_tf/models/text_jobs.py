@@ -37,6 +37,9 @@ SAMPLE_CAPTIONS = 4
 _TEXT_OPTIONS = ("sentence_encoder", "word_vectors", "captions_per_image")
 DEFAULT_SENTENCE_ENCODER = "grounded"
 DEFAULT_WORD_VECTORS = "word2vec"
+#: Swapped captions kept per caption when ``swapped_caption_weight`` is on
+#: (one is drawn per step); a classroom caption has about 14 one-word swaps.
+SWAPS_PER_CAPTION = 4
 
 
 def _parse_value(key: str, text: str, kind):
@@ -216,7 +219,10 @@ def _build_text_job(model_name, profile, dataset_name, options):
     }
     return registry.TrainingJob(
         model=model,
-        examples=image_examples(arrays, text),
+        examples=image_examples(
+            arrays, text, swaps_per_caption=SWAPS_PER_CAPTION if config.swapped_caption_weight else 0,
+            seed=options.seed,
+        ),
         sample_fn=sample_fn,
         config=job_config,
         sample_columns=columns,
