@@ -17,6 +17,19 @@ def test_generator_and_discriminator_shapes(image_size):
     assert tuple(discriminator(images).shape) == (2, 1)
 
 
+def test_resize_upsampling_doubles_by_repeating_pixels_then_convolving():
+    generator = dcgan.build_generator(input_dim=8, image_size=32, width=4, upsampling="resize")
+    assert not any(isinstance(layer, keras.layers.Conv2DTranspose) for layer in generator.layers)
+    assert [generator.get_layer(f"up_{s}").output.shape[-1] for s in (8, 16, 32)] == [8, 4, 3]
+    assert generator.get_layer("up_8").kernel.shape == (3, 3, 16, 8)
+    # Before the convolution each 2x2 block repeats one pixel of the smaller map.
+    resized = keras.Model(generator.input, generator.get_layer("up_8_resize").output)
+    maps = keras.ops.convert_to_numpy(resized(np.ones((1, 8), "float32")))
+    np.testing.assert_array_equal(maps[:, ::2, ::2], maps[:, 1::2, 1::2])
+    images = generator(np.random.default_rng(0).standard_normal((2, 8)).astype("float32"))
+    assert tuple(images.shape) == (2, 32, 32, 3)
+
+
 def test_widths_double_towards_the_4x4_map():
     generator = dcgan.build_generator(input_dim=8, image_size=64, width=4)
     discriminator = dcgan.build_discriminator(image_size=64, width=4)
@@ -64,6 +77,8 @@ def test_batch_norm_is_synchronized_across_replicas():
         (lambda: dcgan.build_generator(input_dim=8, image_size=48, width=4), "image_size=48"),
         (lambda: dcgan.build_discriminator(image_size=100, width=4), "image_size=100"),
         (lambda: dcgan.build_generator(input_dim=0, image_size=32, width=4), "input_dim"),
+        (lambda: dcgan.build_generator(input_dim=8, image_size=32, width=4, upsampling="bilinear"),
+         "upsampling='bilinear'"),
         (lambda: dcgan.build_discriminator(image_size=32, width=-1), "width"),
         (lambda: dcgan.build_discriminator(image_size=32, width=4, condition_dim=0), "condition_dim"),
     ],

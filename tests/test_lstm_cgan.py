@@ -412,7 +412,7 @@ def test_every_recipe_setting_trains_with_a_frozen_matching_encoder():
     keras.utils.set_random_seed(6)
     fast = dict(TEXT_GAN_RECIPES["fast"], word_vector_dim=16, spectral_norm=True, gan_loss="hinge",
                 matching_loss_weight=0.1, augment_translation=0.125, mismatch_temperature=0.1,
-                contrastive_loss_weight=1.0)
+                contrastive_loss_weight=1.0, swapped_caption_weight=0.5, generator_upsampling="resize")
     encoder = build_image_encoder(32, SENTENCE_DIM, 32)
     model = compiled(LSTMCGAN(make_config(**fast), seed=0, matching_encoder=encoder,
                               embedding_matrix=np.ones((VOCABULARY, 16), np.float32)))
@@ -421,6 +421,8 @@ def test_every_recipe_setting_trains_with_a_frozen_matching_encoder():
     assert any("spectral" in type(layer).__name__.lower() for layer in model.discriminator.layers)
     frozen = [w.numpy().copy() for w in model.matching_encoder.weights]
     batch = make_batch([5, 3, 4, 2], padded_length=6)
+    batch["swapped_sentence_vector"] = -batch["sentence_vector"][:, None]
+    batch["swap_count"] = np.array([1, 1, 0, 1], np.int32)
     logs = [model.train_on_batch(batch, return_dict=True) for _ in range(2)]
     assert all(np.isfinite(log["g_loss"]) and np.isfinite(log["d_loss"]) for log in logs)
     for before, after in zip(frozen, model.matching_encoder.weights):
