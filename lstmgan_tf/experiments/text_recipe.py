@@ -64,6 +64,8 @@ VARIANTS = (
     ("variant: + hard mismatched images", {"mismatch_temperature": "0.1"}),
     ("variant: D twice as wide", {"discriminator_width": "64"}),
     ("variant: + contrastive term 1.0", {"contrastive_loss_weight": "1.0"}),
+    ("variant: + swapped-word captions 1.0", {"swapped_caption_weight": "1.0"}),
+    ("variant: resize-convolution G", {"generator_upsampling": "resize"}),
 )
 MODELS = ("lstm_cgan", "gan_cls")
 # Row settings that are run options rather than model settings.

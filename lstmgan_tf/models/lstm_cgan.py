@@ -327,9 +327,10 @@ TEXT_GAN_RECIPES = {
     # step (LSTM-CGAN), which makes a step about 2.3x cheaper than two words.
     # (The classroom profile also halves the batch, `Profile.text_batch_size`.)
     # Hinge loss, spectral norm, the matching term, the generator's moving
-    # average, translation augmentation, hard mismatched images, a wider D
-    # and the in-batch contrastive term were measured too and did not earn
-    # their place at this budget (the average made the judge a little
+    # average, translation augmentation, hard mismatched images, a wider D,
+    # the in-batch contrastive term, swapped-word captions and a
+    # resize-convolution G were measured too and did not earn their place
+    # at this budget (the average made the judge a little
     # happier and the images paler, which the pixel check reads as white
     # petals; the contrastive term taught the centre colour sooner but cost
     # petal colour by epoch 60); they stay settings.
