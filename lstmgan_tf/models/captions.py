@@ -209,7 +209,7 @@ class TextPipeline:
         return {"caption_tokens": tokens, "sentence_vector": self.scale(self.sentence_encoder.encode(captions))}
 
     def swapped_sentence_vectors(self, captions, per_caption: int, min_change: float = 0.02,
-                                 min_similarity: float = 0.6, seed: int = 0):
+                                 min_similarity: float = 0.6, seed: int = 0, sentence_vectors=None):
         """Sentence vectors of each caption with one word swapped for a close word2vec neighbour.
 
         The negatives of the ``swapped_caption_weight`` recipe setting
@@ -218,7 +218,8 @@ class TextPipeline:
         are dropped: the sentence encoder reads them as the same caption
         (synonyms, with the grounded encoder: "center" -> "middle" moves it
         by 0.000, a colour swap by 0.26-0.66). Up to ``per_caption`` of the
-        rest are drawn at random without replacement.
+        rest are drawn at random without replacement. ``sentence_vectors``:
+        the captions' own, as `encode` gives them, when already at hand.
 
         Returns:
             ``(vectors, counts)``: float32 ``(N, per_caption, S)``, scaled as
@@ -238,7 +239,7 @@ class TextPipeline:
         flat = [swap for caption_swaps in swaps for swap in caption_swaps]
         if not flat:
             return vectors, counts
-        original = self.scale(self.sentence_encoder.encode(captions))
+        original = self.encode(captions)["sentence_vector"] if sentence_vectors is None else sentence_vectors
         swapped = self.scale(self.sentence_encoder.encode(flat))
         sizes = [len(caption_swaps) for caption_swaps in swaps]
         row = np.repeat(np.arange(len(captions)), sizes)
@@ -434,7 +435,9 @@ def image_examples(data, text: TextPipeline, swaps_per_caption: int = 0, seed: i
         "caption_count": counts[images_with_captions],
     }
     if swaps_per_caption:
-        vectors, swap_counts = text.swapped_sentence_vectors(table["captions"], swaps_per_caption, seed=seed)
+        vectors, swap_counts = text.swapped_sentence_vectors(
+            table["captions"], swaps_per_caption, seed=seed, sentence_vectors=table["sentence_vector"]
+        )
         examples["swapped_sentence_vector"] = np.zeros(
             (len(images_with_captions), most, swaps_per_caption, text.sentence_vector_dim), dtype=np.float32
         )

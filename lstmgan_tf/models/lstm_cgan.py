@@ -66,6 +66,12 @@ def _check_positive_int(name: str, value) -> None:
         raise ValueError(f"{name} must be a positive integer, got {value!r}.")
 
 
+def _check_in_range(name: str, value, below: float, expected: str) -> None:
+    """A number (not a bool) in ``[0, below)``, or a `ValueError` naming it and saying ``expected``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < below:
+        raise ValueError(f"{name}={value!r} must be {expected}.")
+
+
 # --------------------------------------------------------------------------
 # The pieces of the per-word loss, as plain functions (the exercises and the
 # tests use them directly).
@@ -277,39 +283,21 @@ class TextGANRecipe:
     generator_upsampling: str = "transpose"
 
     def _check_recipe(self) -> None:
-        if self.discriminator_condition not in dcgan.DISCRIMINATOR_CONDITIONS:
-            raise ValueError(
-                f"discriminator_condition={self.discriminator_condition!r} is not supported; choose one "
-                f"of {dcgan.DISCRIMINATOR_CONDITIONS}."
-            )
-        if self.generator_upsampling not in dcgan.GENERATOR_UPSAMPLINGS:
-            raise ValueError(
-                f"generator_upsampling={self.generator_upsampling!r} is not supported; choose one of "
-                f"{dcgan.GENERATOR_UPSAMPLINGS}."
-            )
-        if self.gan_loss not in GAN_LOSSES:
-            raise ValueError(f"gan_loss={self.gan_loss!r} is not supported; choose one of {GAN_LOSSES}.")
+        for name, choices in (("discriminator_condition", dcgan.DISCRIMINATOR_CONDITIONS),
+                              ("generator_upsampling", dcgan.GENERATOR_UPSAMPLINGS), ("gan_loss", GAN_LOSSES)):
+            if getattr(self, name) not in choices:
+                raise ValueError(f"{name}={getattr(self, name)!r} is not supported; choose one of {choices}.")
         if not isinstance(self.spectral_norm, bool):
             raise ValueError(f"spectral_norm must be True or False, got {self.spectral_norm!r}.")
-        if not self.matching_loss_weight >= 0 or not self.matching_temperature > 0:
-            raise ValueError(
-                f"matching_loss_weight={self.matching_loss_weight!r} must be >= 0 and "
-                f"matching_temperature={self.matching_temperature!r} positive."
-            )
+        _check_in_range("generator_ema", self.generator_ema, 1.0, "a decay in [0, 1); 0 switches it off")
+        _check_in_range("augment_translation", self.augment_translation, 0.5,
+                        "a fraction of the image side in [0, 0.5); 0 switches it off")
+        for name in ("matching_loss_weight", "contrastive_loss_weight", "swapped_caption_weight",
+                     "mismatch_temperature"):
+            _check_in_range(name, getattr(self, name), float("inf"), ">= 0; 0 switches it off")
+        if not self.matching_temperature > 0:
+            raise ValueError(f"matching_temperature={self.matching_temperature!r} must be positive.")
         _check_positive_int("matching_encoder_width", self.matching_encoder_width)
-        if isinstance(self.generator_ema, bool) or not 0.0 <= self.generator_ema < 1.0:
-            raise ValueError(f"generator_ema={self.generator_ema!r} must be a decay in [0, 1); 0 switches it off.")
-        if isinstance(self.augment_translation, bool) or not 0.0 <= self.augment_translation < 0.5:
-            raise ValueError(
-                f"augment_translation={self.augment_translation!r} must be a fraction of the image side in "
-                "[0, 0.5); 0 switches it off."
-            )
-        if isinstance(self.mismatch_temperature, bool) or not self.mismatch_temperature >= 0:
-            raise ValueError(f"mismatch_temperature={self.mismatch_temperature!r} must be >= 0; 0 draws uniformly.")
-        if isinstance(self.contrastive_loss_weight, bool) or not self.contrastive_loss_weight >= 0:
-            raise ValueError(f"contrastive_loss_weight={self.contrastive_loss_weight!r} must be >= 0.")
-        if isinstance(self.swapped_caption_weight, bool) or not self.swapped_caption_weight >= 0:
-            raise ValueError(f"swapped_caption_weight={self.swapped_caption_weight!r} must be >= 0.")
         if self.contrastive_loss_weight and self.discriminator_condition != "projection":
             raise ValueError(
                 f"contrastive_loss_weight={self.contrastive_loss_weight!r} needs discriminator_condition="
@@ -610,28 +598,22 @@ class TextToImageGAN(AdversarialModel):
             (B, S), swap_valid (B,))``: one of the chosen caption's swapped
             captions, drawn uniformly, and whether it has any.
         """
-        caption_tokens = batch[CAPTION_TOKENS]
-        sentence_vector = batch[SENTENCE_VECTOR]
-        swapped_vector = batch.get(SWAPPED_SENTENCE_VECTOR)
-        swap_count = batch.get(SWAP_COUNT)
-        if self.config.swapped_caption_weight and swapped_vector is None:
+        swapping = bool(self.config.swapped_caption_weight)
+        if swapping and SWAPPED_SENTENCE_VECTOR not in batch:
             raise ValueError(
                 f"swapped_caption_weight={self.config.swapped_caption_weight} needs training examples with "
                 f"{SWAPPED_SENTENCE_VECTOR!r} and {SWAP_COUNT!r} (image_examples(..., swaps_per_caption=K))."
             )
-        if len(caption_tokens.shape) == 3:
+        keys = (CAPTION_TOKENS, SENTENCE_VECTOR) + ((SWAPPED_SENTENCE_VECTOR, SWAP_COUNT) if swapping else ())
+        chosen = {key: batch[key] for key in keys}
+        if len(batch[CAPTION_TOKENS].shape) == 3:
             choice = self._draw_below(batch[CAPTION_COUNT])
-            caption_tokens = tf.gather(caption_tokens, choice, axis=1, batch_dims=1)
-            sentence_vector = tf.gather(sentence_vector, choice, axis=1, batch_dims=1)
-            if swapped_vector is not None:
-                swapped_vector = tf.gather(swapped_vector, choice, axis=1, batch_dims=1)
-                swap_count = tf.gather(swap_count, choice, axis=1, batch_dims=1)
-        if not self.config.swapped_caption_weight:
-            return caption_tokens, sentence_vector, None
-        swap = self._draw_below(swap_count)
-        return caption_tokens, sentence_vector, (
-            tf.gather(swapped_vector, swap, axis=1, batch_dims=1), swap_count > 0
-        )
+            chosen = {key: tf.gather(values, choice, axis=1, batch_dims=1) for key, values in chosen.items()}
+        if not swapping:
+            return chosen[CAPTION_TOKENS], chosen[SENTENCE_VECTOR], None
+        swap = self._draw_below(chosen[SWAP_COUNT])
+        swapped_vector = tf.gather(chosen[SWAPPED_SENTENCE_VECTOR], swap, axis=1, batch_dims=1)
+        return chosen[CAPTION_TOKENS], chosen[SENTENCE_VECTOR], (swapped_vector, chosen[SWAP_COUNT] > 0)
 
     def discriminator_logits(self, images, sentence_vector, training=False, with_features=False):
         """D's logits for (image, sentence vector) pairs, augmented in training (``augment_translation``).
