@@ -81,6 +81,7 @@ def test_batch_norm_is_synchronized_across_replicas():
          "upsampling='bilinear'"),
         (lambda: dcgan.build_discriminator(image_size=32, width=-1), "width"),
         (lambda: dcgan.build_discriminator(image_size=32, width=4, condition_dim=0), "condition_dim"),
+        (lambda: dcgan.build_discriminator(image_size=32, width=4, depth=0), "depth"),
     ],
 )
 def test_bad_arguments_name_the_input(build, message):
@@ -110,3 +111,16 @@ def test_projection_discriminator_scores_image_text_agreement():
         dcgan.build_discriminator(32, 8, condition_dim=6, condition="add")
     with pytest.raises(ValueError, match="ProjectionLogit expects"):
         dcgan.ProjectionLogit().build([(None, 4, 4), (None, 6)])
+
+
+def test_deeper_discriminator_adds_a_stride_one_convolution_at_every_resolution():
+    shallow = dcgan.build_discriminator(32, 4, condition_dim=6, condition="projection")
+    deep = dcgan.build_discriminator(32, 4, condition_dim=6, condition="projection", depth=2)
+    extra = [layer for layer in deep.layers if layer.name.startswith("extra_")
+             and isinstance(layer, keras.layers.Conv2D)]
+    # 32 -> 16 -> 8 -> 4: one extra 3x3 convolution after each of the three halvings, size kept.
+    assert [layer.name for layer in extra] == ["extra_16_1", "extra_8_1", "extra_4_1"]
+    assert all(layer.strides == (1, 1) and layer.kernel_size == (3, 3) for layer in extra)
+    assert deep.count_params() > shallow.count_params()
+    inputs = [np.zeros((2, 32, 32, 3), np.float32), np.zeros((2, 6), np.float32)]
+    assert tuple(deep(inputs).shape) == (2, 1)

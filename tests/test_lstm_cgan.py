@@ -412,8 +412,9 @@ def test_every_recipe_setting_trains_with_a_frozen_matching_encoder():
     keras.utils.set_random_seed(6)
     fast = dict(TEXT_GAN_RECIPES["fast"], word_vector_dim=16, spectral_norm=True, gan_loss="hinge",
                 matching_loss_weight=0.1, augment_translation=0.125, mismatch_temperature=0.1,
-                contrastive_loss_weight=1.0, swapped_caption_weight=0.5, generator_upsampling="resize")
-    encoder = build_image_encoder(32, SENTENCE_DIM, 32)
+                contrastive_loss_weight=1.0, swapped_caption_weight=0.5, generator_upsampling="resize",
+                discriminator_depth=2, matching_encoder_depth=2)
+    encoder = build_image_encoder(32, SENTENCE_DIM, 32, depth=2)
     model = compiled(LSTMCGAN(make_config(**fast), seed=0, matching_encoder=encoder,
                               embedding_matrix=np.ones((VOCABULARY, 16), np.float32)))
     np.testing.assert_array_equal(model.matching_encoder.get_weights()[0], encoder.get_weights()[0])

@@ -68,6 +68,25 @@ def test_matching_term_needs_the_grounded_encoder(tmp_path):
                        options=TrainOptions(extra={"sentence_encoder": "sif", "word_vectors": "grounded"}), verbose=0)
 
 
+def test_encoder_settings_reach_the_grounded_encoder_and_its_matching_copy(tmp_path):
+    from lstmgan_tf import training
+    from lstmgan_tf.models.text_jobs import load_text_model
+    from lstmgan_tf.training.registry import TrainOptions
+
+    options = TrainOptions(dataset_size=16, extra={"encoder.image_depth": "2", "matching_loss_weight": "0.1"})
+    training.train("lstm_cgan", "synthetic_flowers", out_dir=str(tmp_path / "run"), profile="smoke",
+                   options=options, epochs=1, verbose=0)
+    trained = load_text_model(str(tmp_path / "run"))
+    assert trained.text.sentence_encoder.settings.image_depth == 2
+    assert trained.model.config.matching_encoder_depth == 2
+    with pytest.raises(ValueError, match="no setting 'depth'; choose one of encoder.dim"):
+        training.train("lstm_cgan", "synthetic_flowers", out_dir=str(tmp_path / "bad"), profile="smoke",
+                       options=TrainOptions(extra={"encoder.depth": "2"}), verbose=0)
+    with pytest.raises(ValueError, match="are for sentence_encoder='grounded', not 'sif'"):
+        TextPipeline.fit([["a red flower"]], profile="smoke", sentence_encoder="sif",
+                         encoder_settings={"image_depth": 2})
+
+
 class _ColourEncoder:
     """A sentence encoder that reads only the colour words; "middle" is "center"'s synonym."""
 

@@ -87,6 +87,17 @@ def test_image_side_keeps_a_4x4_layout_before_the_embedding(image_size):
     assert encoder(np.zeros((2, image_size, image_size, 3), np.float32)).shape == (2, 8)
 
 
+def test_deeper_image_side_saves_and_loads(colour_pairs, tmp_path):
+    images, captions, _ = colour_pairs
+    encoder = GroundedEncoder(dim=8, epochs=1, batch_size=16, image_depth=2, verbose=0).fit(captions, images=images)
+    extra = [layer.name for layer in encoder.image_encoder.layers if layer.name.startswith("conv_")]
+    # One stride-1 convolution before each of the three stride-2 ones.
+    assert extra == ["conv_0_1", "conv_0", "conv_1_1", "conv_1", "conv_2_1", "conv_2"]
+    again = GroundedEncoder.load(encoder.save(str(tmp_path / "deep")))
+    assert again.settings.image_depth == 2
+    np.testing.assert_allclose(again.encode_images(images[:4]), encoder.encode_images(images[:4]), atol=1e-6)
+
+
 def test_bad_input_raises_errors_naming_it(colour_pairs):
     images, captions, _ = colour_pairs
     with pytest.raises(ValueError, match="pass images="):
@@ -99,5 +110,7 @@ def test_bad_input_raises_errors_naming_it(colour_pairs):
         GroundedEncoder(dim=8, batch_size=1)
     with pytest.raises(ValueError, match="dim must be a positive integer"):
         GroundedEncoder(dim=0)
+    with pytest.raises(ValueError, match="image_depth must be a positive integer"):
+        GroundedEncoder(dim=8, image_depth=0)
     with pytest.raises(ValueError, match="not fitted"):
         GroundedEncoder(dim=8).encode(["a red flower"])

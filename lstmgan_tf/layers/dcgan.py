@@ -239,6 +239,7 @@ def build_discriminator(
     condition_projection_dim: int = 128,
     condition: str = "concat",
     spectral_norm: bool = False,
+    depth: int = 1,
     name: str = "discriminator",
 ) -> keras.Model:
     """Builds a DCGAN discriminator: an image (and a condition) -> one logit.
@@ -259,6 +260,11 @@ def build_discriminator(
             `keras.layers.SpectralNormalization` (Miyato et al. 2018) and drop
             D's batch norm, as SN-GAN does; it bounds D's Lipschitz constant,
             which steadies training.
+        depth: convolutions at each resolution. 1 is DCGAN's one 4x4
+            stride-2 convolution; each more adds a 3x3 stride-1 convolution
+            after it (the ``n_extra_layers`` of the WGAN authors' DCGAN
+            discriminator, Arjovsky et al. 2017, here at every resolution).
+            One layer per resolution sees colours but hardly counts petals.
         name: model name.
 
     Returns:
@@ -267,6 +273,7 @@ def build_discriminator(
     """
     downsamplings = _check_image_size(image_size)
     _check_positive("width", width)
+    _check_positive("depth", depth)
     if condition not in DISCRIMINATOR_CONDITIONS:
         raise ValueError(f"condition={condition!r} is not supported; choose one of {DISCRIMINATOR_CONDITIONS}.")
 
@@ -286,6 +293,14 @@ def build_discriminator(
         if level > 0 and not spectral_norm:
             x = _batch_norm(f"down_{size}_bn")(x)
         x = layers.LeakyReLU(0.2, name=f"down_{size}_lrelu")(x)
+        for extra in range(1, depth):
+            x = normalised(layers.Conv2D(
+                channels, 3, padding="same", use_bias=spectral_norm, kernel_initializer=_conv_init(),
+                name=f"extra_{size}_{extra}",
+            ))(x)
+            if not spectral_norm:
+                x = _batch_norm(f"extra_{size}_{extra}_bn")(x)
+            x = layers.LeakyReLU(0.2, name=f"extra_{size}_{extra}_lrelu")(x)
         channels *= 2
     channels //= 2
     inputs = image

@@ -91,7 +91,8 @@ class TextPipeline:
     @classmethod
     def fit(cls, captions, profile=None, sentence_encoder: str = "grounded", word_vector_dim=None,
             sentence_vector_dim=None, max_length=None, seed: int = 0, images=None,
-            word_vector_source: str = "word2vec", verbose: int = 1) -> "TextPipeline":
+            word_vector_source: str = "word2vec", verbose: int = 1,
+            encoder_settings: dict | None = None) -> "TextPipeline":
         """Fits vocabulary, word2vec and the sentence encoder on training captions.
 
         Args:
@@ -111,6 +112,10 @@ class TextPipeline:
                 encoded before.
             word_vector_source: the LSTM's word vectors, one of `WORD_VECTOR_SOURCES`.
             verbose: 1 shows the grounded encoder's progress bar.
+            encoder_settings: `GroundedEncoderSettings` fields for the
+                grounded encoder (``{"image_depth": 2}``) but
+                ``word_vector_dim``, which the word vectors set; ``epochs``
+                defaults to the profile's ``grounded_encoder_epochs``.
         """
         from lstmgan_tf import text
 
@@ -124,6 +129,11 @@ class TextPipeline:
             )
         if word_vector_source == "grounded" and sentence_encoder != "grounded":
             raise ValueError("word_vectors='grounded' needs sentence_encoder='grounded'.")
+        if encoder_settings and sentence_encoder != "grounded":
+            raise ValueError(
+                f"encoder settings {sorted(encoder_settings)} are for sentence_encoder='grounded', "
+                f"not {sentence_encoder!r}."
+            )
         profile = _config.get_profile(profile)
         captions_per_image = list(captions)
         captions = text.vocabulary.as_caption_list(captions, nested=True)
@@ -144,10 +154,11 @@ class TextPipeline:
                 )
             from lstmgan_tf.text import grounded
 
+            encoder_settings = {"dim": sentence_vector_dim or profile.sentence_vector_dim, "seed": seed,
+                                "epochs": profile.grounded_encoder_epochs, **(encoder_settings or {})}
             encoder = grounded.fit_or_load(
-                captions_per_image, images, dim=sentence_vector_dim or profile.sentence_vector_dim,
-                word_vectors=word_vectors, vectorizer=vectorizer, epochs=profile.grounded_encoder_epochs,
-                seed=seed, verbose=verbose,
+                captions_per_image, images, word_vectors=word_vectors, vectorizer=vectorizer, verbose=verbose,
+                **encoder_settings,
             )
         else:
             encoder = _make_sentence_encoder(sentence_encoder, word_vectors, sentence_vector_dim, seed, profile)

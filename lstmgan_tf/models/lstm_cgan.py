@@ -224,6 +224,7 @@ class TextGANRecipe:
         matching_temperature: softmax temperature of that term (the
             encoder's own training temperature).
         matching_encoder_width: first-layer filters of that image encoder.
+        matching_encoder_depth: its convolutions per resolution.
         generator_ema: decay of an exponential moving average of the
             generator side's weights, kept in twin networks that make every
             image outside training (sample grids, evaluation, ``generate``).
@@ -267,6 +268,10 @@ class TextGANRecipe:
         generator_upsampling: how G doubles its feature maps: ``"transpose"``
             (DCGAN, the paper) or ``"resize"`` (nearest-neighbour + 3x3
             convolution, Odena et al. 2016; `lstmgan_tf.layers.dcgan.build_generator`).
+        discriminator_depth: D's convolutions per resolution
+            (`lstmgan_tf.layers.dcgan.build_discriminator`'s ``depth``): 1 is
+            DCGAN's (the paper); 2 adds a 3x3 stride-1 convolution after each
+            stride-2 one, enough depth to tell five petals from six.
     """
 
     discriminator_condition: str = "concat"
@@ -275,12 +280,14 @@ class TextGANRecipe:
     matching_loss_weight: float = 0.0
     matching_temperature: float = 0.1
     matching_encoder_width: int = 32
+    matching_encoder_depth: int = 1
     generator_ema: float = 0.0
     augment_translation: float = 0.0
     mismatch_temperature: float = 0.0
     contrastive_loss_weight: float = 0.0
     swapped_caption_weight: float = 0.0
     generator_upsampling: str = "transpose"
+    discriminator_depth: int = 1
 
     def _check_recipe(self) -> None:
         for name, choices in (("discriminator_condition", dcgan.DISCRIMINATOR_CONDITIONS),
@@ -298,6 +305,8 @@ class TextGANRecipe:
         if not self.matching_temperature > 0:
             raise ValueError(f"matching_temperature={self.matching_temperature!r} must be positive.")
         _check_positive_int("matching_encoder_width", self.matching_encoder_width)
+        _check_positive_int("matching_encoder_depth", self.matching_encoder_depth)
+        _check_positive_int("discriminator_depth", self.discriminator_depth)
         if self.contrastive_loss_weight and self.discriminator_condition != "projection":
             raise ValueError(
                 f"contrastive_loss_weight={self.contrastive_loss_weight!r} needs discriminator_condition="
@@ -540,6 +549,7 @@ class TextToImageGAN(AdversarialModel):
             config.image_size, config.discriminator_width,
             condition_dim=sentence_vector_dim, condition_projection_dim=config.condition_dim,
             condition=config.discriminator_condition, spectral_norm=config.spectral_norm,
+            depth=config.discriminator_depth,
         )
 
     def _build_matching_encoder(self, config, sentence_vector_dim, matching_encoder):
@@ -554,7 +564,7 @@ class TextToImageGAN(AdversarialModel):
         from lstmgan_tf.text.grounded import build_image_encoder
 
         encoder = build_image_encoder(config.image_size, sentence_vector_dim, config.matching_encoder_width,
-                                      name="matching_encoder")
+                                      config.matching_encoder_depth, name="matching_encoder")
         if matching_encoder is not None:
             encoder.set_weights(matching_encoder.get_weights())
         encoder.trainable = False

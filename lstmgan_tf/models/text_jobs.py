@@ -13,7 +13,9 @@ changed with ``--set KEY=VALUE``: any field of `LSTMCGANConfig` /
 `GANCLSConfig` (``noise_dim=16``, ``generator_steps=2``,
 ``trainable_word_vectors=true``, ``gan_loss=hinge``, ...), plus
 ``sentence_encoder=grounded|sif|doc2vec``, ``word_vectors=word2vec|grounded``,
-``captions_per_image=N`` (synthetic sets) and ``data.OPTION=VALUE`` for the
+``captions_per_image=N`` (synthetic sets), ``encoder.SETTING=VALUE`` for the
+grounded encoder (any `lstmgan_tf.text.grounded.GroundedEncoderSettings`
+field: ``encoder.image_depth=2``) and ``data.OPTION=VALUE`` for the
 dataset (``data.captions_dir=DIR`` for Reed et al.'s Oxford-102 / CUB
 captions, ``data.path=DIR`` for a ``folder`` dataset, ``data.download=true``).
 
@@ -35,6 +37,7 @@ from lstmgan_tf.training import registry
 TEXT_MODELS = ("lstm_cgan", "last_word", "gan_cls")
 SAMPLE_CAPTIONS = 4
 _TEXT_OPTIONS = ("sentence_encoder", "word_vectors", "captions_per_image")
+_ENCODER_PREFIX = "encoder."
 DEFAULT_SENTENCE_ENCODER = "grounded"
 DEFAULT_WORD_VECTORS = "word2vec"
 #: Swapped captions kept per caption when ``swapped_caption_weight`` is on
@@ -60,18 +63,32 @@ def _parse_value(key: str, text: str, kind):
 
 def _split_extra(extra, config_class, model_name):
     """Splits ``--set`` options into config overrides, text-pipeline options and dataset options."""
+    from lstmgan_tf.text.grounded import GroundedEncoderSettings
+
     fields = {f.name: f.type for f in dataclasses.fields(config_class)}
+    # The word vectors set the encoder's word_vector_dim.
+    encoder_fields = {f.name: f.type for f in dataclasses.fields(GroundedEncoderSettings)
+                      if f.name != "word_vector_dim"}
     model_settings, source_options = registry.split_data_options(extra)
     overrides, text_options = {}, {}
     for key, value in model_settings.items():
         if key in _TEXT_OPTIONS:
             text_options[key] = value
+        elif key.startswith(_ENCODER_PREFIX):
+            name = key[len(_ENCODER_PREFIX):]
+            if name not in encoder_fields:
+                raise ValueError(
+                    f"--set {key}: the grounded encoder has no setting {name!r}; choose one of "
+                    f"{', '.join(_ENCODER_PREFIX + field for field in encoder_fields)}."
+                )
+            text_options.setdefault("encoder_settings", {})[name] = _parse_value(key, str(value), encoder_fields[name])
         elif key in fields:
             overrides[key] = _parse_value(key, str(value), fields[key])
         else:
             raise ValueError(
                 f"model {model_name!r} has no setting {key!r}; --set takes: "
-                f"{', '.join(sorted([*fields, *_TEXT_OPTIONS]))}, or data.OPTION for the dataset."
+                f"{', '.join(sorted([*fields, *_TEXT_OPTIONS]))}, encoder.SETTING for the grounded encoder, "
+                "or data.OPTION for the dataset."
             )
     return overrides, text_options, source_options
 
@@ -163,7 +180,7 @@ def _build_text_job(model_name, profile, dataset_name, options):
     text = TextPipeline.fit(
         arrays.captions, profile=profile, sentence_encoder=sentence_encoder,
         word_vector_dim=overrides.get("word_vector_dim"), seed=options.seed, images=arrays.images,
-        word_vector_source=word_vectors,
+        word_vector_source=word_vectors, encoder_settings=text_options.get("encoder_settings"),
     )
     # Fitting the grounded encoder draws random numbers, loading it from the
     # cache does not: reseed so that the model's weights depend on the seed alone.
@@ -174,6 +191,7 @@ def _build_text_job(model_name, profile, dataset_name, options):
     if text.image_encoder is not None:
         overrides.setdefault("matching_temperature", text.sentence_encoder.settings.temperature)
         overrides.setdefault("matching_encoder_width", text.sentence_encoder.settings.image_width)
+        overrides.setdefault("matching_encoder_depth", text.sentence_encoder.settings.image_depth)
     if model_name == "gan_cls":
         config = GANCLSConfig.from_profile(text.sentence_vector_dim, profile=profile, **overrides)
         _check_matching(config, sentence_encoder)
