@@ -404,6 +404,8 @@ def test_profiles_choose_their_recipe():
         make_config(gan_loss="wasserstein")
     with pytest.raises(ValueError, match="discriminator_condition='add'"):
         make_config(discriminator_condition="add")
+    with pytest.raises(ValueError, match="discriminator_depth"):
+        make_config(discriminator_depth=0)
 
 
 def test_every_recipe_setting_trains_with_a_frozen_matching_encoder():

@@ -57,3 +57,18 @@ def test_ablation_trains_each_distinct_row_once_and_writes_its_table(tmp_path, m
     assert len(again["text"].splitlines()) == len(report["text"].splitlines())
     with pytest.raises(ValueError, match="unknown model"):
         text_recipe.run_ablation(str(tmp_path), models=("dcgan",))
+
+
+def test_every_variant_is_a_setting_both_models_accept():
+    from lstmgan_tf.models.gan_cls import GANCLSConfig
+    from lstmgan_tf.models.lstm_cgan import LSTMCGANConfig
+    from lstmgan_tf.models.text_jobs import _split_extra
+
+    for _, _, settings in text_recipe.ablation_rows():
+        for model, config_class in (("lstm_cgan", LSTMCGANConfig), ("gan_cls", GANCLSConfig)):
+            model_settings = {k: v for k, v in text_recipe.settings_for(model, settings).items()
+                              if k not in text_recipe._RUN_OPTIONS}
+            overrides, text_options, _ = _split_extra(model_settings, config_class, model)
+            encoder_settings = text_options.pop("encoder_settings", {})
+            # Every setting lands somewhere (an unknown one raises).
+            assert len(overrides) + len(text_options) + len(encoder_settings) == len(model_settings)

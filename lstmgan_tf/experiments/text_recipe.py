@@ -66,6 +66,8 @@ VARIANTS = (
     ("variant: + contrastive term 1.0", {"contrastive_loss_weight": "1.0"}),
     ("variant: + swapped-word captions 1.0", {"swapped_caption_weight": "1.0"}),
     ("variant: resize-convolution G", {"generator_upsampling": "resize"}),
+    ("variant: deeper encoder image side", {"encoder.image_depth": "2"}),
+    ("variant: deeper encoder and D", {"encoder.image_depth": "2", "discriminator_depth": "2"}),
 )
 MODELS = ("lstm_cgan", "gan_cls")
 # Row settings that are run options rather than model settings.

@@ -325,8 +325,9 @@ TEXT_GAN_RECIPES = {
     # (The classroom profile also halves the batch, `Profile.text_batch_size`.)
     # Hinge loss, spectral norm, the matching term, the generator's moving
     # average, translation augmentation, hard mismatched images, a wider D,
-    # the in-batch contrastive term, swapped-word captions and a
-    # resize-convolution G were measured too and did not earn their place
+    # the in-batch contrastive term, swapped-word captions, a
+    # resize-convolution G, a deeper D and a deeper grounded-encoder image
+    # side were measured too and did not earn their place
     # at this budget (the average made the judge a little
     # happier and the images paler, which the pixel check reads as white
     # petals; the contrastive term taught the centre colour sooner but cost

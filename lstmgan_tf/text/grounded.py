@@ -73,14 +73,6 @@ class GroundedEncoderSettings:
             it and ends near 0.01-0.1; fixed is steadier on a small set).
         learning_rate: Adam's learning rate.
         seed: seed of the weights and of the caption draws.
-        swapped_negatives: per pair and step, this many of its caption's
-            one-word swaps (a word replaced by a close word2vec neighbour,
-            `lstmgan_tf.text.word_swaps`) join the image's candidates as
-            negatives (NegCLIP's hard negatives, Yuksekgonul et al. 2023).
-            In-batch negatives almost always differ in a colour, so they
-            teach the colours and leave the petal count unlearned; a caption
-            one count word off can only be told apart by the count. Needs
-            ``word_vectors``. 0 (default) switches it off.
     """
 
     dim: int = 64
@@ -92,12 +84,8 @@ class GroundedEncoderSettings:
     temperature: float = 0.1
     learning_rate: float = 2e-3
     seed: int = 0
-    swapped_negatives: int = 0
 
     def __post_init__(self):
-        if isinstance(self.swapped_negatives, bool) or not isinstance(self.swapped_negatives, int) \
-                or self.swapped_negatives < 0:
-            raise ValueError(f"swapped_negatives must be a non-negative integer, got {self.swapped_negatives!r}.")
         for name in ("dim", "word_vector_dim", "image_width", "image_depth", "epochs", "batch_size"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -148,19 +136,13 @@ def build_image_encoder(image_size: int, dim: int, width: int = 32, depth: int =
     return keras.Model(images, keras.layers.UnitNormalization(name="unit")(embedded), name=name)
 
 
-def contrastive_loss(image_embeddings, text_embeddings, temperature: float, negative_embeddings=None,
-                     negative_mask=None):
+def contrastive_loss(image_embeddings, text_embeddings, temperature: float):
     """CLIP's symmetric in-batch loss: each image picks its caption and each caption its image.
 
     Args:
         image_embeddings: ``(B, D)`` unit vectors.
         text_embeddings: ``(B, D)`` unit vectors; row i describes image i.
         temperature: softmax temperature.
-        negative_embeddings: optional ``(M, D)`` unit vectors of captions that
-            describe none of the images (swapped-word captions); they join
-            every image's candidates, not the captions' side.
-        negative_mask: optional bool ``(M,)``: which rows of
-            ``negative_embeddings`` are real captions (padding is left out).
 
     Returns:
         ``(B,)`` per-pair losses (the mean of the two directions).
@@ -169,13 +151,7 @@ def contrastive_loss(image_embeddings, text_embeddings, temperature: float, nega
 
     logits = tf.matmul(image_embeddings, text_embeddings, transpose_b=True) / temperature
     labels = tf.range(tf.shape(logits)[0])
-    image_logits = logits
-    if negative_embeddings is not None:
-        negative_logits = tf.matmul(image_embeddings, negative_embeddings, transpose_b=True) / temperature
-        if negative_mask is not None:
-            negative_logits = tf.where(negative_mask[None, :], negative_logits, -1e9)
-        image_logits = tf.concat([logits, negative_logits], axis=1)
-    image_to_text = tf.keras.losses.sparse_categorical_crossentropy(labels, image_logits, from_logits=True)
+    image_to_text = tf.keras.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True)
     text_to_image = tf.keras.losses.sparse_categorical_crossentropy(labels, tf.transpose(logits), from_logits=True)
     return 0.5 * (image_to_text + text_to_image)
 
@@ -245,11 +221,6 @@ class GroundedEncoder(SentenceEncoder):
         usable = [i for i, group in enumerate(captions_per_image) if any(map(normalize_caption, group))]
         if len(usable) < 2:
             raise ValueError("GroundedEncoder needs at least two images with a caption to contrast.")
-        if self.settings.swapped_negatives and self.word_vectors is None:
-            raise ValueError(
-                f"swapped_negatives={self.settings.swapped_negatives} needs word_vectors= (e.g. word2vec): "
-                "the swaps are a word's close neighbours."
-            )
         self._cache.clear()
         self._build(captions_per_image, images.shape[1])
         self._train(images[usable], [captions_per_image[i] for i in usable])
@@ -298,16 +269,12 @@ class GroundedEncoder(SentenceEncoder):
         variables = [*self.text_encoder.trainable_variables, *self.image_encoder.trainable_variables]
         optimizer.build(variables)
 
-        swap_tokens, swap_counts = self._swap_pool(flat, rng) if settings.swapped_negatives else (None, None)
-
         @tf.function(reduce_retracing=True)
-        def step(batch_images, batch_tokens, negative_tokens=None, negative_mask=None):
+        def step(batch_images, batch_tokens):
             with tf.GradientTape() as tape:
-                negatives = None if negative_tokens is None else self.text_encoder(negative_tokens, training=True)
                 loss = tf.reduce_mean(contrastive_loss(
                     self.image_encoder(batch_images, training=True),
                     self.text_encoder(batch_tokens, training=True), settings.temperature,
-                    negatives, negative_mask,
                 ))
             optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
             return loss
@@ -322,43 +289,10 @@ class GroundedEncoder(SentenceEncoder):
             losses = []
             for start in range(0, steps * batch_size, batch_size):
                 rows = order[start:start + batch_size]
-                negatives = () if swap_tokens is None else self._draw_swaps(swap_tokens, swap_counts, choice[rows], rng)
-                loss = step(tf.gather(images_tensor, rows), tf.constant(tokens[choice[rows]]), *negatives)
+                loss = step(tf.gather(images_tensor, rows), tf.constant(tokens[choice[rows]]))
                 losses.append(float(loss))
                 progress.add(1, values=[("loss", losses[-1])])
             self.history.append(float(np.mean(losses)))
-
-    def _swap_pool(self, captions, rng, pool_size: int = 8):
-        """Up to ``pool_size`` one-word swaps of each caption, as token ids.
-
-        Returns:
-            ``(tokens, counts)``: int32 ``(N, pool_size, T)`` (rows past
-            ``counts[i]`` are padding) and int ``(N,)``.
-        """
-        from lstmgan_tf.text import word_swaps
-
-        words = [normalize_caption(caption).split() for caption in captions]
-        substitutes = word_swaps.close_substitutes(self.word_vectors, {w for caption in words for w in caption})
-        pool = np.zeros((len(captions), pool_size, self.vectorizer.max_length), dtype=np.int32)
-        counts = np.zeros(len(captions), dtype=np.int64)
-        for index, caption in enumerate(words):
-            swaps = [swap for swap, _ in word_swaps.one_word_swaps(caption, substitutes)]
-            if swaps:
-                chosen = rng.choice(len(swaps), size=min(pool_size, len(swaps)), replace=False)
-                pool[index, : len(chosen)] = self.vectorizer.encode([swaps[k] for k in chosen])[0]
-                counts[index] = len(chosen)
-        return pool, counts
-
-    def _draw_swaps(self, pool, counts, caption_rows, rng):
-        """``swapped_negatives`` swaps of each caption: token ids ``(B * k, T)`` and their validity mask."""
-        import tensorflow as tf
-
-        k = self.settings.swapped_negatives
-        row_counts = counts[caption_rows]
-        picks = np.floor(rng.uniform(size=(len(caption_rows), k)) * np.maximum(row_counts, 1)[:, None]).astype(np.int64)
-        tokens = pool[caption_rows[:, None], picks].reshape(len(caption_rows) * k, -1)
-        valid = np.repeat(row_counts > 0, k)
-        return tf.constant(tokens), tf.constant(valid)
 
     # ------------------------------------------------------------------ use
 
