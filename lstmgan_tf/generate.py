@@ -2,6 +2,7 @@
 
     python -m lstmgan_tf generate --checkpoint RUN --text "this flower has five yellow petals and a red center" --out DIR
     python -m lstmgan_tf evaluate --checkpoint RUN_A RUN_B RUN_C --out DIR
+    python -m lstmgan_tf swap-test --checkpoint RUN_A RUN_B
 
 ``generate`` writes, for an LSTM model (``lstm_cgan``, ``last_word``), one PNG
 per word (``word_01.png`` ...: the image after reading the caption up to that
@@ -143,6 +144,15 @@ def run_generate(args) -> int:
     return 0
 
 
+def _test_split(run_config, count=None):
+    """The test split of a run's dataset: ``count`` images (default a quarter of the profile's dataset size)."""
+    from lstmgan_tf import config, data
+
+    profile = config.get_profile(run_config["profile"])
+    return data.load_arrays(run_config["dataset"], split="test", image_size=run_config["image_size"],
+                            count=count or max(16, profile.dataset_size // 4), profile=profile)
+
+
 def evaluate_runs(run_dirs, out_dir, count=None, vgg16_weights=None, classifier_path=None, attributes=None,
                   seed: int = 0, verbose: bool = True):
     """Evaluates one or more trained text-to-image runs on their dataset's test split.
@@ -173,9 +183,8 @@ def evaluate_runs(run_dirs, out_dir, count=None, vgg16_weights=None, classifier_
                     f"({first[key]!r} vs {trained.run_config[key]!r}); evaluate runs of one dataset together."
                 )
     profile = config.get_profile(first["profile"])
-    count = count or max(16, profile.dataset_size // 4)
-    test_data = data.load_arrays(first["dataset"], split="test", image_size=first["image_size"], count=count,
-                                 profile=profile)
+    test_data = _test_split(first, count)
+    count = len(test_data)
     train_data = data.load_arrays(first["dataset"], split="train", image_size=first["image_size"],
                                   count=first["dataset_size"], profile=profile)
     os.makedirs(out_dir, exist_ok=True)
@@ -222,6 +231,32 @@ def run_evaluate(args) -> int:
     return 0
 
 
+def swap_test_runs(run_dirs, attributes=("petal_count", "petal_colour", "center_colour"), count=None) -> str:
+    """The word-swap test (`lstmgan_tf.metrics.swap_test`) of trained runs; returns its Markdown table."""
+    from lstmgan_tf.metrics import swap_test
+    from lstmgan_tf.models.text_jobs import load_text_model
+
+    results = {}
+    for run_dir in run_dirs:
+        trained = load_text_model(run_dir)
+        test_data = _test_split(trained.run_config, count)
+        name = f"{trained.name} ({os.path.basename(os.path.normpath(run_dir))})"
+        results[name] = {attribute: swap_test.swap_test(trained, test_data, attribute) for attribute in attributes}
+    return swap_test.markdown_table(results)
+
+
+def run_swap_test(args) -> int:
+    attributes = [a.strip() for a in args.attributes.split(",")]
+    table = swap_test_runs(args.checkpoint, attributes, count=args.count)
+    print(table)
+    if args.out:
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        with open(args.out, "w", encoding="utf-8") as handle:
+            handle.write(table + "\n")
+        print(f"wrote {args.out}")
+    return 0
+
+
 def add_parser(subparsers) -> None:
     generate = subparsers.add_parser(
         "generate", help="images of a caption, word by word, from a trained text-to-image model",
@@ -255,3 +290,19 @@ def add_parser(subparsers) -> None:
     evaluate.add_argument("--seed", type=int, default=0)
     evaluate.add_argument("--figure", default=None, help="also copy the per-word figure to this path")
     evaluate.set_defaults(func=run_evaluate)
+
+    swap = subparsers.add_parser(
+        "swap-test", help="where a trained text model loses an attribute: encoder, D and LSTM on swapped words",
+        description=(
+            "Rewrites each test caption with every value of an attribute (every petal count, ...) and "
+            "reports whether the grounded encoder, the discriminator and the LSTM tell the values apart "
+            "(lstmgan_tf.metrics.swap_test)."
+        ),
+    )
+    swap.add_argument("--checkpoint", required=True, nargs="+", help="one or more run folders")
+    swap.add_argument("--attributes", default="petal_count,petal_colour,center_colour",
+                      help="comma-separated attributes (default: petal_count,petal_colour,center_colour)")
+    swap.add_argument("--count", type=int, default=None,
+                      help="test images (default: a quarter of the profile's dataset size)")
+    swap.add_argument("--out", default=None, help="also write the Markdown table to this file")
+    swap.set_defaults(func=run_swap_test)

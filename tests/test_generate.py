@@ -5,7 +5,7 @@ import os
 import numpy as np
 import pytest
 
-from lstmgan_tf import cli, training
+from lstmgan_tf import cli, data, training
 from lstmgan_tf.generate import evaluate_runs, generate_sequence
 from lstmgan_tf.models.captions import TextPipeline
 from lstmgan_tf.models.text_jobs import load_text_model
@@ -125,3 +125,33 @@ def test_generate_falls_back_from_a_damaged_checkpoint_and_stops_cleanly_when_al
         assert cli.main(arguments) == 2
     error = capsys.readouterr().err
     assert "no checkpoint of" in error and "Traceback" not in error
+
+
+def test_swap_test_asks_encoder_d_and_lstm_about_each_value(runs, tmp_path):
+    from lstmgan_tf.metrics import swap_test
+
+    test_data = data.load_arrays("synthetic_flowers", split="test", image_size=32, count=16, profile="smoke")
+    rows, captions, truth = swap_test.swapped_captions(test_data, "petal_count")
+    values = test_data.attribute_values["petal_count"]
+    for row, group, own in zip(rows, captions, truth):
+        assert len(group) == len(values) and group[own] in test_data.captions[row]
+        # The rewrites differ from the own caption in one word only.
+        assert all(sum(a != b for a, b in zip(c.split(), group[own].split())) == (c != group[own]) for c in group)
+    trained = load_text_model(runs["lstm_cgan"])
+    result = swap_test.swap_test(trained, test_data, "petal_count")
+    assert result["captions"] == len(rows) and 0 <= result["encoder_accuracy"] <= 1
+    assert 0 <= result["discriminator_preference"] <= 1 and -1 <= result["hidden_state_cosine"] <= 1
+    # A D blind to the caption never prefers the own one; an LSTM blind to the word gives cosine 1.
+    trained.model.discriminator = lambda inputs, training=False: np.zeros((len(inputs[0]), 1), np.float32)
+    trained.model.hidden_states = lambda tokens, networks=None: np.ones((*np.shape(tokens), 4), np.float32)
+    blind = swap_test.swap_test(trained, test_data, "petal_count")
+    assert blind["discriminator_preference"] == 0.0 and blind["discriminator_gap"] == 0.0
+    assert blind["hidden_state_cosine"] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="no attribute 'petal_smell'"):
+        swap_test.swapped_captions(test_data, "petal_smell")
+    # The command: a row per run and attribute; GAN-CLS has no LSTM.
+    out = tmp_path / "swap.md"
+    assert cli.main(["swap-test", "--checkpoint", runs["gan_cls"], "--attributes", "petal_colour",
+                     "--count", "16", "--out", str(out)]) == 0
+    table = out.read_text(encoding="utf-8")
+    assert "| gan_cls (gan_cls) | petal_colour |" in table and table.rstrip().endswith("| — |")
