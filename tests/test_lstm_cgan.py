@@ -262,6 +262,8 @@ def test_bad_settings_raise_errors_naming_them():
         make_config(noise_dim=-1)
     with pytest.raises(ValueError, match="augment_translation=0.5"):
         make_config(augment_translation=0.5)
+    with pytest.raises(ValueError, match="augment_dihedral=1.5"):
+        make_config(augment_dihedral=1.5)
     with pytest.raises(ValueError, match="unknown LSTMCGANConfig setting"):
         make_config(hidden_size=3)
     with pytest.raises(ValueError, match=r"embedding_matrix has shape \(5, 16\)"):
@@ -413,7 +415,7 @@ def test_every_recipe_setting_trains_with_a_frozen_matching_encoder():
 
     keras.utils.set_random_seed(6)
     fast = dict(TEXT_GAN_RECIPES["fast"], word_vector_dim=16, spectral_norm=True, gan_loss="hinge",
-                matching_loss_weight=0.1, augment_translation=0.125, mismatch_temperature=0.1,
+                matching_loss_weight=0.1, augment_translation=0.125, augment_dihedral=0.5, mismatch_temperature=0.1,
                 contrastive_loss_weight=1.0, swapped_caption_weight=0.5, generator_upsampling="resize",
                 discriminator_depth=2, matching_encoder_depth=2)
     encoder = build_image_encoder(32, SENTENCE_DIM, 32, depth=2)

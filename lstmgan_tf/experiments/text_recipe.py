@@ -32,6 +32,7 @@ PAPER_SETTINGS = {
     "word_positions": "0",
     "generator_ema": "0",
     "augment_translation": "0",
+    "augment_dihedral": "0",
     "mismatch_temperature": "0",
     "contrastive_loss_weight": "0",
     # Not a --set setting: the run's global batch size (`TrainOptions`).
