@@ -69,6 +69,7 @@ VARIANTS = (
     ("variant: resize-convolution G", {"generator_upsampling": "resize"}),
     ("variant: deeper encoder image side", {"encoder.image_depth": "2"}),
     ("variant: deeper encoder and D", {"encoder.image_depth": "2", "discriminator_depth": "2"}),
+    ("variant: deeper D, turned and mirrored images", {"discriminator_depth": "2", "augment_dihedral": "1"}),
 )
 MODELS = ("lstm_cgan", "gan_cls")
 # Row settings that are run options rather than model settings.
