@@ -341,7 +341,8 @@ TEXT_GAN_RECIPES = {
     # Hinge loss, spectral norm, the matching term, the generator's moving
     # average, translation augmentation, hard mismatched images, a wider D,
     # the in-batch contrastive term, swapped-word captions, a
-    # resize-convolution G, a deeper D and a deeper grounded-encoder image
+    # resize-convolution G, a deeper D (with or without turned and mirrored
+    # images) and a deeper grounded-encoder image
     # side were measured too and did not earn their place
     # at this budget (the average made the judge a little
     # happier and the images paler, which the pixel check reads as white
