@@ -262,8 +262,9 @@ def test_bad_settings_raise_errors_naming_them():
         make_config(noise_dim=-1)
     with pytest.raises(ValueError, match="augment_translation=0.5"):
         make_config(augment_translation=0.5)
-    with pytest.raises(ValueError, match="augment_dihedral=1.5"):
-        make_config(augment_dihedral=1.5)
+    for bad in (1.5, True, "half"):
+        with pytest.raises(ValueError, match="augment_dihedral="):
+            make_config(augment_dihedral=bad)
     with pytest.raises(ValueError, match="unknown LSTMCGANConfig setting"):
         make_config(hidden_size=3)
     with pytest.raises(ValueError, match=r"embedding_matrix has shape \(5, 16\)"):

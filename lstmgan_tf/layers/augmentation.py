@@ -63,6 +63,12 @@ def translate_randomly(images, max_shift: int, seed=None):
     return tf.gather(shifted, columns, axis=2, batch_dims=1)
 
 
+def check_probability(name: str, value) -> None:
+    """A number (not a bool) in [0, 1], or a `ValueError` naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ValueError(f"{name}={value!r} must be a probability in [0, 1]; 0 switches it off.")
+
+
 def rotate_and_flip_randomly(images, probability: float, seed=None):
     """Turns or mirrors each square image, with ``probability``, by one of the 8 symmetries of the square.
 
@@ -84,8 +90,7 @@ def rotate_and_flip_randomly(images, probability: float, seed=None):
     Returns:
         The transformed images, same shape and dtype.
     """
-    if isinstance(probability, bool) or not isinstance(probability, (int, float)) or not 0 <= probability <= 1:
-        raise ValueError(f"probability={probability!r} must be a number in [0, 1].")
+    check_probability("probability", probability)
     images = tf.convert_to_tensor(images)
     if images.shape.rank != 4 or (images.shape[1] is not None and images.shape[1] != images.shape[2]):
         raise ValueError(f"images must be square, (B, S, S, C); got shape {tuple(images.shape)}.")

@@ -248,9 +248,9 @@ class TextGANRecipe:
             et al. 2020; `lstmgan_tf.layers.augmentation.rotate_and_flip_randomly`),
             with translation's rules: real, mismatched and generated images, in
             D's and G's updates. It keeps colours and petal counts, and shows D
-            each training flower in eight poses: without it, D's layers fit the
-            2048 classroom flowers and count petals no better than chance on
-            new ones. Only for data that look alike turned (flowers from above,
+            each training flower in eight poses: without it, D's layers learn
+            the 2048 classroom flowers by heart and count the petals of new
+            ones far worse (a probe in issue 11). Only for data that look alike turned (flowers from above,
             abstract art; not faces or birds, where ADA keeps it below about
             0.8). 0 switches it off (the paper).
         mismatch_temperature: 0 (the paper) draws the mismatched image of
@@ -311,9 +311,7 @@ class TextGANRecipe:
         _check_in_range("generator_ema", self.generator_ema, 1.0, "a decay in [0, 1); 0 switches it off")
         _check_in_range("augment_translation", self.augment_translation, 0.5,
                         "a fraction of the image side in [0, 0.5); 0 switches it off")
-        if isinstance(self.augment_dihedral, bool) or not 0 <= self.augment_dihedral <= 1:
-            raise ValueError(f"augment_dihedral={self.augment_dihedral!r} must be a probability in [0, 1]; "
-                             "0 switches it off.")
+        augmentation.check_probability("augment_dihedral", self.augment_dihedral)
         for name in ("matching_loss_weight", "contrastive_loss_weight", "swapped_caption_weight",
                      "mismatch_temperature"):
             _check_in_range(name, getattr(self, name), float("inf"), ">= 0; 0 switches it off")
