@@ -98,6 +98,30 @@ def test_deeper_image_side_saves_and_loads(colour_pairs, tmp_path):
     np.testing.assert_allclose(again.encode_images(images[:4]), encoder.encode_images(images[:4]), atol=1e-6)
 
 
+def test_turned_and_mirrored_training_images_hide_left_from_right():
+    """With every image given a random symmetry, a caption that names the red half cannot be learnt."""
+    rng = np.random.default_rng(1)
+    sides = ["left", "right"] * 32
+    images = np.zeros((64, 16, 16, 3), np.uint8)
+    for image, side in zip(images, sides):
+        image[..., 2] = 200
+        red = image[:, :8] if side == "left" else image[:, 8:]
+        red[...] = (220, 30, 30)
+    images = np.clip(images + rng.normal(0, 10, images.shape), 0, 255).astype(np.uint8)
+    captions = [[f"red on the {side}"] for side in sides]
+
+    def side_margin(**settings):
+        """How much closer each picture is to its own caption than to the other one (cosine)."""
+        encoder = GroundedEncoder(dim=8, epochs=20, batch_size=16, verbose=0, **settings).fit(captions, images=images)
+        scores = encoder.encode_images(images) @ encoder.encode(["red on the left", "red on the right"]).T
+        own = np.array([0, 1] * 32)
+        return np.mean(scores[np.arange(64), own] - scores[np.arange(64), 1 - own])
+
+    assert side_margin() > 0.5
+    # A left-right mirror turns one caption's picture into the other's.
+    assert abs(side_margin(augment_dihedral=1.0)) < 0.2
+
+
 def test_bad_input_raises_errors_naming_it(colour_pairs):
     images, captions, _ = colour_pairs
     with pytest.raises(ValueError, match="pass images="):
@@ -112,5 +136,7 @@ def test_bad_input_raises_errors_naming_it(colour_pairs):
         GroundedEncoder(dim=0)
     with pytest.raises(ValueError, match="image_depth must be a positive integer"):
         GroundedEncoder(dim=8, image_depth=0)
+    with pytest.raises(ValueError, match="augment_dihedral=1.5 must be a probability"):
+        GroundedEncoder(dim=8, augment_dihedral=1.5)
     with pytest.raises(ValueError, match="not fitted"):
         GroundedEncoder(dim=8).encode(["a red flower"])
