@@ -87,6 +87,29 @@ def test_encoder_settings_reach_the_grounded_encoder_and_its_matching_copy(tmp_p
                          encoder_settings={"image_depth": 2})
 
 
+def test_turned_images_are_shown_to_d_only_for_data_that_look_alike_turned(tmp_path):
+    from PIL import Image
+
+    from lstmgan_tf import config
+    from lstmgan_tf.training import registry
+
+    folder = tmp_path / "birds"
+    folder.mkdir()
+    for index, colour in enumerate([(200, 30, 30), (30, 30, 200)] * 4):
+        Image.new("RGB", (32, 32), colour).save(folder / f"bird_{index}.png")
+        (folder / f"bird_{index}.txt").write_text("a bird facing left\n", encoding="utf-8")
+    build = registry.get_builder("gan_cls")
+    smoke = config.get_profile("smoke")
+    flowers = build(smoke, "synthetic_flowers", registry.TrainOptions(dataset_size=16))
+    birds = build(smoke, "folder", registry.TrainOptions(extra={"data.path": str(folder)}))
+    assert flowers.model.config.augment_dihedral == 1.0
+    assert birds.model.config.augment_dihedral == 0.0
+    # An explicit setting still wins.
+    turned = build(smoke, "folder",
+                   registry.TrainOptions(extra={"data.path": str(folder), "augment_dihedral": "0.5"}))
+    assert turned.model.config.augment_dihedral == 0.5
+
+
 class _ColourEncoder:
     """A sentence encoder that reads only the colour words; "middle" is "center"'s synonym."""
 

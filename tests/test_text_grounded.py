@@ -117,7 +117,7 @@ def test_turned_and_mirrored_training_images_hide_left_from_right():
         own = np.array([0, 1] * 32)
         return np.mean(scores[np.arange(64), own] - scores[np.arange(64), 1 - own])
 
-    assert side_margin() > 0.5
+    assert side_margin(augment_dihedral=0.0) > 0.5
     # A left-right mirror turns one caption's picture into the other's.
     assert abs(side_margin(augment_dihedral=1.0)) < 0.2
 

@@ -14,6 +14,7 @@ from lstmgan_tf.training.callbacks import TimeBudget
 def test_rows_are_cumulative_and_end_at_the_classroom_default():
     from lstmgan_tf.models.lstm_cgan import TEXT_GAN_RECIPES
     from lstmgan_tf.models.text_jobs import DEFAULT_SENTENCE_ENCODER
+    from lstmgan_tf.text.grounded import GroundedEncoderSettings
 
     rows = text_recipe.ablation_rows()
     first = rows[0][2]
@@ -24,6 +25,7 @@ def test_rows_are_cumulative_and_end_at_the_classroom_default():
     for key, value in TEXT_GAN_RECIPES["fast"].items():
         assert str(default[key]).lower() == str(value).lower(), key
     assert int(default["batch_size"]) == config.get_profile("classroom").text_batch_size
+    assert float(default["encoder.augment_dihedral"]) == GroundedEncoderSettings().augment_dihedral
     assert "word_positions" not in text_recipe.settings_for("gan_cls", default)
 
 
@@ -41,7 +43,7 @@ def test_ablation_trains_each_distinct_row_once_and_writes_its_table(tmp_path, m
     monkeypatch.setattr(text_recipe, "ROWS", text_recipe.ROWS[:1] + text_recipe.ROWS[-1:])
     report = text_recipe.run_ablation(str(tmp_path), minutes=0.001, models=("gan_cls",), profile="smoke",
                                       with_variants=False)
-    assert sorted(os.listdir(tmp_path / "gan_cls")) == ["batch_32_classroom_default",
+    assert sorted(os.listdir(tmp_path / "gan_cls")) == ["matching_term_1_0_classroom_default",
                                                         "paper_recipe_sif_vectors"]
     table = open(report["markdown"], encoding="utf-8").read()
     assert "| paper recipe, SIF vectors | gan_cls |" in table and "| real test images |" in table

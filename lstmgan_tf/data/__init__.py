@@ -3,6 +3,7 @@
 - `load_dataset(name, ...)`: a shuffled, prefetched `tf.data.Dataset` of dicts
   (``image`` in [-1, 1], ``caption``, ``image_index``, ``attributes``).
 - `load_arrays(name, ...)`: the same data as NumPy arrays (`CaptionedImages`).
+- `TURN_INVARIANT_DATASETS`: those that look alike turned or mirrored.
 - `DATASET_NAMES`: ``synthetic_flowers``, ``synthetic_faces``,
   ``abstract_art`` (drawn offline, deterministic by seed),
   ``oxford_flowers102``, ``caltech_birds2011``, ``celeb_a`` (TensorFlow
@@ -11,10 +12,11 @@
 
 from lstmgan_tf.data.core import (
     DATASET_NAMES,
+    TURN_INVARIANT_DATASETS,
     CaptionedImages,
     load_arrays,
     load_dataset,
     to_tf_dataset,
 )
 
-__all__ = ["DATASET_NAMES", "CaptionedImages", "load_arrays", "load_dataset", "to_tf_dataset"]
+__all__ = ["DATASET_NAMES", "TURN_INVARIANT_DATASETS", "CaptionedImages", "load_arrays", "load_dataset", "to_tf_dataset"]

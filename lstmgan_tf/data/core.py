@@ -13,6 +13,10 @@ logger = logging.getLogger("lstmgan_tf.data")
 
 TFDS_DATASETS = ("oxford_flowers102", "caltech_birds2011", "celeb_a")
 DATASET_NAMES = (*synthetic.SYNTHETIC_DATASETS, *TFDS_DATASETS, "folder")
+#: Datasets whose pictures stay true pictures of the dataset when turned by a
+#: multiple of 90 degrees or mirrored (flowers drawn from above): the text
+#: models' ``augment_dihedral`` is kept only for these.
+TURN_INVARIANT_DATASETS = ("synthetic_flowers",)
 
 # The options each kind of source takes besides the common arguments.
 SOURCE_OPTIONS = {

@@ -33,33 +33,44 @@ PAPER_SETTINGS = {
     "generator_ema": "0",
     "augment_translation": "0",
     "augment_dihedral": "0",
+    "discriminator_depth": "1",
     "mismatch_temperature": "0",
     "contrastive_loss_weight": "0",
     # Not a --set setting: the run's global batch size (`TrainOptions`).
     "batch_size": "64",
 }
 
+# Each row's settings, built up from the one before.
+_GROUNDED = {"sentence_encoder": "grounded", "encoder.augment_dihedral": "0"}
+_PROJECTION = {**_GROUNDED, "discriminator_condition": "projection"}
+_FINE_TUNED = {**_PROJECTION, "trainable_word_vectors": "true"}
+_ONE_WORD = {**_FINE_TUNED, "word_positions": "1"}
+_BATCH_32 = {**_ONE_WORD, "batch_size": "32"}
+_TURNED = {**_BATCH_32, "discriminator_depth": "2", "augment_dihedral": "1.0"}
+_ENCODER_TURNED = {**_TURNED, "encoder.augment_dihedral": "1.0"}
+_MATCHING = {**_ENCODER_TURNED, "matching_loss_weight": "1.0"}
+
 #: ``(row name, what it changes, settings)``; cumulative down to the default row.
 ROWS = (
     ("paper recipe, SIF vectors", "Algorithm 1 with SIF sentence vectors (the kit before issue 11)", {}),
-    ("+ grounded encoder", "sentence vectors from the grounded encoder", {"sentence_encoder": "grounded"}),
-    ("+ projection D", "projection discriminator (Miyato & Koyama 2018)",
-     {"sentence_encoder": "grounded", "discriminator_condition": "projection"}),
-    ("+ fine-tuned word vectors", "the LSTM's word2vec vectors learn with G",
-     {"sentence_encoder": "grounded", "discriminator_condition": "projection", "trainable_word_vectors": "true"}),
-    ("+ 1 sampled word", "loss at 1 random word per caption and step (LSTM models)",
-     {"sentence_encoder": "grounded", "discriminator_condition": "projection", "trainable_word_vectors": "true",
-      "word_positions": "1"}),
-    ("+ batch 32 (classroom default)", "batch 32 instead of 64: twice the updates per epoch",
-     {"sentence_encoder": "grounded", "discriminator_condition": "projection", "trainable_word_vectors": "true",
-      "word_positions": "1", "batch_size": "32"}),
+    ("+ grounded encoder", "sentence vectors from the grounded encoder (its image side shown the pictures as "
+     "they are)", _GROUNDED),
+    ("+ projection D", "projection discriminator (Miyato & Koyama 2018)", _PROJECTION),
+    ("+ fine-tuned word vectors", "the LSTM's word2vec vectors learn with G", _FINE_TUNED),
+    ("+ 1 sampled word", "loss at 1 random word per caption and step (LSTM models)", _ONE_WORD),
+    ("+ batch 32", "batch 32 instead of 64: twice the updates per epoch", _BATCH_32),
+    ("+ deeper D, turned and mirrored images", "a 3x3 convolution after each of D's stride-2 ones, and D shown "
+     "every image turned by a multiple of 90 degrees and maybe mirrored", _TURNED),
+    ("+ encoder shown turned images", "the grounded encoder's image side trained on turned and mirrored images",
+     _ENCODER_TURNED),
+    ("+ matching term 1.0 (classroom default)", "G rewarded when the frozen encoder finds its image's caption "
+     "(AttnGAN's DAMSM idea)", _MATCHING),
 )
 #: Changes tried on top of the default row that did not earn their place.
 VARIANTS = (
     ("variant: 2 sampled words", {"word_positions": "2"}),
     ("variant: grounded word vectors", {"word_vectors": "grounded"}),
     ("variant: + hinge loss", {"gan_loss": "hinge"}),
-    ("variant: + matching term 0.1", {"matching_loss_weight": "0.1"}),
     ("variant: + generator EMA 0.995", {"generator_ema": "0.995"}),
     ("variant: + translation augmentation", {"augment_translation": "0.125"}),
     ("variant: + hard mismatched images", {"mismatch_temperature": "0.1"}),
@@ -68,8 +79,8 @@ VARIANTS = (
     ("variant: + swapped-word captions 1.0", {"swapped_caption_weight": "1.0"}),
     ("variant: resize-convolution G", {"generator_upsampling": "resize"}),
     ("variant: deeper encoder image side", {"encoder.image_depth": "2"}),
-    ("variant: deeper encoder and D", {"encoder.image_depth": "2", "discriminator_depth": "2"}),
-    ("variant: deeper D, turned and mirrored images", {"discriminator_depth": "2", "augment_dihedral": "1"}),
+    ("variant: matching term 3.0", {"matching_loss_weight": "3.0"}),
+    ("variant: D of DCGAN's depth", {"discriminator_depth": "1"}),
 )
 MODELS = ("lstm_cgan", "gan_cls")
 # Row settings that are run options rather than model settings.

@@ -161,6 +161,7 @@ def _check_matching(config, sentence_encoder):
 def _build_text_job(model_name, profile, dataset_name, options):
     import keras
 
+    from lstmgan_tf import data
     from lstmgan_tf.models.captions import TextPipeline, image_examples
     from lstmgan_tf.models.gan_cls import GANCLS, GANCLSConfig
     from lstmgan_tf.models.lstm_cgan import LSTMCGAN, LSTMCGANConfig
@@ -188,6 +189,10 @@ def _build_text_job(model_name, profile, dataset_name, options):
     if sentence_encoder != "grounded":
         # The matching term compares images with grounded caption vectors.
         overrides.setdefault("matching_loss_weight", 0.0)
+    if dataset_name not in data.TURN_INVARIANT_DATASETS:
+        # A face or a bird turned on its side is no longer a picture of the
+        # dataset, and D's augmentation would leak into G's images (ADA).
+        overrides.setdefault("augment_dihedral", 0.0)
     if text.image_encoder is not None:
         overrides.setdefault("matching_temperature", text.sentence_encoder.settings.temperature)
         overrides.setdefault("matching_encoder_width", text.sentence_encoder.settings.image_width)

@@ -15,7 +15,8 @@ the honest offline stand-in for the paper's pretrained skip-thought vectors.
 - text side: word embedding (started from word2vec when given) -> a
   bidirectional GRU -> a linear map to ``dim`` numbers;
 - image side: stride-2 convolutions down to 4x4 -> flatten -> ``dim``
-  (flattening keeps *where* a colour is: petals or centre);
+  (flattening keeps *where* a colour is: petals or centre), trained on
+  images turned and mirrored at random (``augment_dihedral``);
 - both L2-normalised and trained with the symmetric in-batch contrastive loss
   of CLIP (Radford et al. 2021): in a batch of B (image, caption) pairs each
   image must pick its own caption among the B, and each caption its image.
@@ -74,10 +75,17 @@ class GroundedEncoderSettings:
         learning_rate: Adam's learning rate.
         augment_dihedral: the chance that each training image is turned by a
             multiple of 90 degrees and maybe mirrored
-            (`lstmgan_tf.layers.augmentation.rotate_and_flip_randomly`): the
-            image side then learns the shapes a flower keeps when turned (its
-            petal count) rather than the 2048 training pictures by heart. 0
-            (the default) trains on the images as they are.
+            (`lstmgan_tf.layers.augmentation.rotate_and_flip_randomly`), so
+            that the image side learns what a picture keeps when turned (a
+            flower's petal count) rather than the few thousand training
+            pictures by heart: on the 2048 classroom flowers it lifts how often
+            a test image picks its own caption among the caption rewritten with
+            every petal count from 38% to 51%, and with every centre colour
+            from 84% to 95% (issue 11). A caption stays true of a turned
+            picture unless it says "left" or "right", so this is the default
+            (1.0) on every dataset; 0 trains on the images as they are. The
+            encoder is never a generator, so nothing turned can leak into
+            generated images.
         seed: seed of the weights and of the caption draws.
     """
 
@@ -89,7 +97,7 @@ class GroundedEncoderSettings:
     batch_size: int = 64
     temperature: float = 0.1
     learning_rate: float = 2e-3
-    augment_dihedral: float = 0.0
+    augment_dihedral: float = 1.0
     seed: int = 0
 
     def __post_init__(self):
