@@ -177,10 +177,11 @@ PROFILES: dict[str, Profile] = {
         # the sentence vectors (notebook 01's per-attribute table); 60 do better.
         grounded_encoder_epochs=60,
         # With the `fast` recipe of issue 11's stop 22 (deeper D, turned
-        # images, matching term), 40 epochs take about the time 60 of the
-        # recipe before took and read petal colour 91-96%, centre colour
-        # 71-77% and petal count 31-39% (two seeds), against 72%, 68% and
-        # 21% for the recipe before at 60 epochs, by the same judge.
+        # images, matching term) 40 epochs read petal colour 91-96%, centre
+        # colour 71-77% and petal count 31-39% (two seeds), against 72%, 68%
+        # and 21% for the recipe before at 60 epochs, by the same judge (the
+        # recipe before saw no further rise at 80). A step costs about 2.2x
+        # what it did; 40 epochs keep `make run` under 15 minutes on 2 cores.
         text_epochs=40,
         # Twice the generator updates of batch 64 for about 15% more time
         # per epoch; the petal colour came much sooner (experiment text-recipe).
