@@ -19,4 +19,6 @@ from lstmgan_tf.data.core import (
     to_tf_dataset,
 )
 
-__all__ = ["DATASET_NAMES", "TURN_INVARIANT_DATASETS", "CaptionedImages", "load_arrays", "load_dataset", "to_tf_dataset"]
+__all__ = [
+    "DATASET_NAMES", "TURN_INVARIANT_DATASETS", "CaptionedImages", "load_arrays", "load_dataset", "to_tf_dataset",
+]

@@ -292,8 +292,8 @@ class GroundedEncoder(SentenceEncoder):
 
         @tf.function(reduce_retracing=True)
         def step(batch_images, batch_tokens):
-            if settings.augment_dihedral:
-                batch_images = rotate_and_flip_randomly(batch_images, settings.augment_dihedral, augmentation_seed)
+            # Probability 0 returns the images as they are.
+            batch_images = rotate_and_flip_randomly(batch_images, settings.augment_dihedral, augmentation_seed)
             with tf.GradientTape() as tape:
                 loss = tf.reduce_mean(contrastive_loss(
                     self.image_encoder(batch_images, training=True),
