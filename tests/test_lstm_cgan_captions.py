@@ -55,6 +55,18 @@ def test_grounded_pipeline_reloads_and_gives_its_word_vectors(flowers, tmp_path)
         TextPipeline.fit(flowers.captions, profile="smoke", word_vector_source="glove")
 
 
+def test_random_word_vectors_are_seeded_rows_at_word2vecs_scale(flowers, tmp_path):
+    text = TextPipeline.fit(flowers.captions, profile="smoke", sentence_encoder="sif", word_vector_source="random")
+    matrix = text.embedding_matrix()
+    word2vec = TextPipeline.fit(flowers.captions, profile="smoke", sentence_encoder="sif").embedding_matrix()
+    assert matrix.shape == word2vec.shape
+    assert matrix[2:].std() == pytest.approx(word2vec[2:].std(), rel=0.25)
+    unit = matrix[2:] / np.linalg.norm(matrix[2:], axis=1, keepdims=True)
+    cosines = (unit @ unit.T)[~np.eye(len(unit), dtype=bool)]
+    assert abs(cosines.mean()) < 0.1
+    np.testing.assert_array_equal(TextPipeline.load(text.save(str(tmp_path))).embedding_matrix(), matrix)
+
+
 def test_matching_term_needs_the_grounded_encoder(tmp_path):
     from lstmgan_tf import training
     from lstmgan_tf.training.registry import TrainOptions

@@ -167,6 +167,11 @@ def test_embedding_matrix_follows_the_documented_rule(small_vectors):
     # Random rows have the spread of the real vectors.
     many = text.embedding_matrix(small_vectors, ["", "[UNK]"] + [f"w{i}" for i in range(400)])
     assert many[2:].std() == pytest.approx(small_vectors.vectors.std(), rel=0.1)
+    # random_rows: every word gets its missing-word row, word2vec's own vectors are not used.
+    control = text.embedding_matrix(small_vectors, vectorizer, seed=3, random_rows=True)
+    np.testing.assert_array_equal(control[0], 0.0)
+    np.testing.assert_array_equal(control[vocabulary.index("green")], green)
+    assert not np.allclose(control[vocabulary.index("red")], small_vectors["red"])
 
 
 @pytest.mark.parametrize("trainable", [False, True])

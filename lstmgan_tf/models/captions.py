@@ -11,9 +11,11 @@ training captions:
   trained with an image encoder on the training pairs,
   `lstmgan_tf.text.GroundedEncoder`), ``"sif"`` (smooth-inverse-frequency
   average of the word vectors) or ``"doc2vec"``;
-- the word vectors the LSTM reads: ``"word2vec"`` (the paper) or
+- the word vectors the LSTM reads: ``"word2vec"`` (the paper),
   ``"grounded"`` (the grounded encoder's word embedding, which starts from
-  word2vec and learns to tell apart the words the images tell apart).
+  word2vec and learns to tell apart the words the images tell apart) or
+  ``"random"`` (random rows at word2vec's scale: the control that says what
+  word2vec's start brings).
 
 Sentence vectors are computed once per caption, when the examples are made,
 never per epoch. `TextPipeline.save` writes everything a checkpoint needs to
@@ -45,7 +47,7 @@ import numpy as np
 from lstmgan_tf import config as _config
 
 SENTENCE_ENCODERS = ("grounded", "sif", "doc2vec")
-WORD_VECTOR_SOURCES = ("word2vec", "grounded")
+WORD_VECTOR_SOURCES = ("word2vec", "grounded", "random")
 TEXT_FOLDER = "text"
 _SETTINGS_FILE = "text_pipeline.json"
 _VECTORS_FILE = "word_vectors.txt"
@@ -186,14 +188,16 @@ class TextPipeline:
     def embedding_matrix(self) -> np.ndarray:
         """The ``(vocabulary_size, word_vector_dim)`` matrix that starts the LSTM's embedding.
 
-        word2vec's vectors, or the grounded encoder's trained word embedding
-        (its rows follow the same vocabulary).
+        word2vec's vectors, the grounded encoder's trained word embedding
+        (its rows follow the same vocabulary), or random rows with the
+        spread of word2vec's (``"random"``).
         """
         from lstmgan_tf import text
 
         if self.word_vector_source == "grounded":
             return self.sentence_encoder.word_embedding_matrix()
-        return text.embedding_matrix(self.word_vectors, self.vectorizer, seed=self.seed)
+        return text.embedding_matrix(self.word_vectors, self.vectorizer, seed=self.seed,
+                                     random_rows=self.word_vector_source == "random")
 
     @property
     def image_encoder(self):

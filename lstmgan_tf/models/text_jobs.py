@@ -12,7 +12,7 @@ on the same examples with the same budget:
 changed with ``--set KEY=VALUE``: any field of `LSTMCGANConfig` /
 `GANCLSConfig` (``noise_dim=16``, ``generator_steps=2``,
 ``trainable_word_vectors=true``, ``gan_loss=hinge``, ...), plus
-``sentence_encoder=grounded|sif|doc2vec``, ``word_vectors=word2vec|grounded``,
+``sentence_encoder=grounded|sif|doc2vec``, ``word_vectors=word2vec|grounded|random``,
 ``captions_per_image=N`` (synthetic sets), ``encoder.SETTING=VALUE`` for the
 grounded encoder (any `lstmgan_tf.text.grounded.GroundedEncoderSettings`
 field: ``encoder.image_depth=2``) and ``data.OPTION=VALUE`` for the

@@ -294,7 +294,7 @@ def missing_words(word_vectors, vocabulary) -> list[str]:
             and w not in word_vectors.key_to_index]
 
 
-def embedding_matrix(word_vectors, vocabulary, seed: int = 0) -> np.ndarray:
+def embedding_matrix(word_vectors, vocabulary, seed: int = 0, random_rows: bool = False) -> np.ndarray:
     """Initial weights of an `Embedding` indexed by token ids.
 
     The rule for each row ``i`` of ``vocabulary[i]``:
@@ -312,6 +312,10 @@ def embedding_matrix(word_vectors, vocabulary, seed: int = 0) -> np.ndarray:
         vocabulary: a `CaptionVectorizer` or its ``get_vocabulary()`` list
             (``["", "[UNK]", words...]``).
         seed: seed of the random rows.
+        random_rows: give *every* word a random row (same scale, same seeds):
+            the control that asks what word2vec's vectors bring. On template
+            captions word2vec puts words that share every context, such as
+            the petal counts, at cosine 0.97; random rows start them apart.
 
     Returns:
         float32 array ``(len(vocabulary), word_vectors.vector_size)``.
@@ -323,7 +327,7 @@ def embedding_matrix(word_vectors, vocabulary, seed: int = 0) -> np.ndarray:
     for row, word in enumerate(words):
         if row == PADDING_ID:
             continue
-        if word in word_vectors.key_to_index:
+        if word in word_vectors.key_to_index and not random_rows:
             matrix[row] = word_vectors[word]
         else:
             rng = np.random.default_rng([seed, stable_hash(word)])
