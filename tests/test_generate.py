@@ -127,6 +127,23 @@ def test_generate_falls_back_from_a_damaged_checkpoint_and_stops_cleanly_when_al
     assert "no checkpoint of" in error and "Traceback" not in error
 
 
+def test_linear_readout_reads_a_small_direction_that_cosine_hides():
+    from lstmgan_tf.metrics import swap_test
+
+    rng = np.random.default_rng(0)
+    # 40 images x 6 values: a shared large vector, a per-image jitter, and a
+    # small direction per value: cosines near 1, yet every value readable.
+    common = rng.normal(size=16) * 10
+    codes = rng.normal(size=(6, 16)) * 0.3
+    vectors = common + rng.normal(size=(40, 1, 16)) * 0.05 + codes[None]
+    assert swap_test._mean_pairwise_cosine(vectors) > 0.99
+    assert swap_test.linear_readout_accuracy(vectors) == 1.0
+    noise = rng.normal(size=(40, 6, 16))
+    assert swap_test.linear_readout_accuracy(noise) < 0.4
+    with pytest.raises(ValueError, match="at least 2 images"):
+        swap_test.linear_readout_accuracy(vectors[:1])
+
+
 def test_swap_test_asks_encoder_d_and_lstm_about_each_value(runs, tmp_path):
     from lstmgan_tf.metrics import swap_test
 
@@ -141,12 +158,15 @@ def test_swap_test_asks_encoder_d_and_lstm_about_each_value(runs, tmp_path):
     result = swap_test.swap_test(trained, test_data, "petal_count")
     assert result["captions"] == len(rows) and 0 <= result["encoder_accuracy"] <= 1
     assert 0 <= result["discriminator_preference"] <= 1 and -1 <= result["hidden_state_cosine"] <= 1
+    assert 0 <= result["hidden_state_readout"] <= 1
     # A D blind to the caption never prefers the own one; an LSTM blind to the word gives cosine 1.
     trained.model.discriminator = lambda inputs, training=False: np.zeros((len(inputs[0]), 1), np.float32)
     trained.model.hidden_states = lambda tokens, networks=None: np.ones((*np.shape(tokens), 4), np.float32)
     blind = swap_test.swap_test(trained, test_data, "petal_count")
     assert blind["discriminator_preference"] == 0.0 and blind["discriminator_gap"] == 0.0
     assert blind["hidden_state_cosine"] == pytest.approx(1.0)
+    # Identical states cannot be read: the read-out picks one value for all, 1 / V right.
+    assert blind["hidden_state_readout"] == pytest.approx(1 / len(values))
     with pytest.raises(ValueError, match="no attribute 'petal_smell'"):
         swap_test.swapped_captions(test_data, "petal_smell")
     # The command: a row per run and attribute; GAN-CLS has no LSTM.

@@ -10,7 +10,12 @@ trained model's three stages are asked whether they notice:
   its own caption than with a rewritten one, and by how much (mean logit gap);
 - **the LSTM** (LSTM-CGAN and last-word models): how far apart its last
   hidden states are across the rewritten captions, as the mean pairwise
-  cosine (1.0: the generator is given the same input whatever the word).
+  cosine (1.0: the generator is given the same input whatever the word),
+  and whether the swapped value can be *read* from them: a linear read-out
+  (ridge regression onto the value's one-hot code) fitted on the rewrites of
+  half the test images and scored on the other half. A cosine near 1 with a
+  read-out near 100% says the states differ in a small direction that still
+  names the value: the generator is told, and the loss is further on.
 
 The labels are read only to choose the word to swap; nothing here trains.
 A stage that tells the values apart passes the information on; the first
@@ -29,7 +34,8 @@ from __future__ import annotations
 import numpy as np
 
 #: Rows of the swap test's table, in order.
-STAGES = ("encoder_accuracy", "discriminator_preference", "discriminator_gap", "hidden_state_cosine")
+STAGES = ("encoder_accuracy", "discriminator_preference", "discriminator_gap", "hidden_state_cosine",
+          "hidden_state_readout")
 
 
 def rewrite(tokens: list[str], position: int, words) -> list[str]:
@@ -77,6 +83,29 @@ def _mean_pairwise_cosine(vectors) -> float:
     return float(cosines[:, off_diagonal].mean())
 
 
+def linear_readout_accuracy(vectors, ridge: float = 1.0) -> float:
+    """How well a linear map reads the value from its vectors: ``(N, V, D)`` -> held-out accuracy.
+
+    Row ``v`` of each image's ``V`` vectors carries value ``v``. A ridge
+    regression onto one-hot codes is fitted (in closed form, on standardised
+    features) to the first half of the images and scored on the rest.
+    """
+    count, values, dim = vectors.shape
+    if count < 2:
+        raise ValueError(f"a read-out needs the vectors of at least 2 images, got {count}.")
+    half = count // 2
+    features = vectors.reshape(count * values, dim).astype(np.float64)
+    labels = np.tile(np.arange(values), count)
+    fit = slice(0, half * values)
+    mean, spread = features[fit].mean(axis=0), features[fit].std(axis=0) + 1e-8
+    features = np.concatenate([(features - mean) / spread, np.ones((len(features), 1))], axis=1)
+    targets = np.eye(values)[labels[fit]]
+    gram = features[fit].T @ features[fit] + ridge * np.eye(dim + 1)
+    weights = np.linalg.solve(gram, features[fit].T @ targets)
+    held_out = slice(half * values, None)
+    return float(np.mean((features[held_out] @ weights).argmax(axis=1) == labels[held_out]))
+
+
 def swap_test(trained, test_data, attribute: str) -> dict[str, float | None]:
     """The word-swap test of one attribute for a `TrainedTextModel`.
 
@@ -107,23 +136,24 @@ def swap_test(trained, test_data, attribute: str) -> dict[str, float | None]:
     result["discriminator_preference"] = float(np.mean((own > logits)[wrong]))
     result["discriminator_gap"] = float(np.mean((own - logits)[wrong]))
 
-    result["hidden_state_cosine"] = None
+    result["hidden_state_cosine"] = result["hidden_state_readout"] = None
     if hasattr(trained.model, "hidden_states"):
         tokens = inputs["caption_tokens"]
         # The networks that draw the model's images (the moving average when kept).
         hidden = np.asarray(trained.model.hidden_states(tokens, networks=trained.model.inference_networks()))
         last = np.count_nonzero(tokens, axis=1) - 1
-        result["hidden_state_cosine"] = _mean_pairwise_cosine(
-            hidden[np.arange(len(flat)), last].reshape(count, values, -1)
-        )
+        last_states = hidden[np.arange(len(flat)), last].reshape(count, values, -1)
+        result["hidden_state_cosine"] = _mean_pairwise_cosine(last_states)
+        if count >= 2:
+            result["hidden_state_readout"] = linear_readout_accuracy(last_states)
     return result
 
 
 def markdown_table(results: dict) -> str:
     """``{run name: {attribute: swap_test(...)}}`` -> one Markdown table, a row per run and attribute."""
     header = ("| run | attribute | captions | encoder picks its own caption ↑ | D prefers the own caption ↑ "
-              "| D's logit gap ↑ | LSTM last-state cosine across values ↓ |")
-    lines = [header, "|---|---|---:|---:|---:|---:|---:|"]
+              "| D's logit gap ↑ | LSTM last-state cosine across values ↓ | value read linearly from it ↑ |")
+    lines = [header, "|---|---|---:|---:|---:|---:|---:|---:|"]
 
     def cell(value, percent=True):
         if value is None:
@@ -135,6 +165,7 @@ def markdown_table(results: dict) -> str:
             lines.append(
                 f"| {run} | {attribute} | {result['captions']} (chance {1 / result['values']:.1%}) "
                 f"| {cell(result['encoder_accuracy'])} | {cell(result['discriminator_preference'])} "
-                f"| {cell(result['discriminator_gap'], False)} | {cell(result['hidden_state_cosine'], False)} |"
+                f"| {cell(result['discriminator_gap'], False)} | {cell(result['hidden_state_cosine'], False)} "
+                f"| {cell(result['hidden_state_readout'])} |"
             )
     return "\n".join(lines)
