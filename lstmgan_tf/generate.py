@@ -3,6 +3,7 @@
     python -m lstmgan_tf generate --checkpoint RUN --text "this flower has five yellow petals and a red center" --out DIR
     python -m lstmgan_tf evaluate --checkpoint RUN_A RUN_B RUN_C --out DIR
     python -m lstmgan_tf swap-test --checkpoint RUN_A RUN_B
+    python -m lstmgan_tf colour-swap --checkpoint RUN --template "a {} flower" "{} petals" --out DIR
 
 ``generate`` writes, for an LSTM model (``lstm_cgan``, ``last_word``), one PNG
 per word (``word_01.png`` ...: the image after reading the caption up to that
@@ -28,6 +29,8 @@ import warnings
 import numpy as np
 
 UPSCALE = 4
+#: The colour swap of `make run` (the paper's Fig. 5): one sentence, every petal colour.
+COLOUR_SWAP_TEMPLATE = "this flower has five {} petals and a brown center"
 
 
 def check_text(text, trained) -> list[str]:
@@ -141,6 +144,84 @@ def run_generate(args) -> int:
               "sequence.gif, final.png)")
     else:
         print(f"{trained.name} makes one image per caption: {result['files']['final']}")
+    return 0
+
+
+def colour_swap(trained, template: str = COLOUR_SWAP_TEMPLATE, figure_path: str | None = None) -> dict:
+    """The paper's colour swap (Fig. 5): one sentence with each petal colour in turn, read by the pixel check.
+
+    Only for runs trained on ``synthetic_flowers``, whose petal colours the
+    non-learned pixel check (`lstmgan_tf.metrics.flower_colour`) reads; any
+    phrasing works, also ones the dataset never uses.
+
+    Args:
+        trained: a `lstmgan_tf.models.text_jobs.TrainedTextModel`.
+        template: the sentence, with ``{}`` where the colour goes.
+        figure_path: also save the images, each labelled asked / seen, here.
+
+    Returns:
+        ``{"captions": [...], "images": (7, H, W, 3), "seen": [colour or
+        "?"], "right": int, "figure": path or None}``.
+
+    Raises:
+        ValueError: a template without exactly one ``{}``, or a run of another dataset.
+    """
+    from lstmgan_tf import viz
+    from lstmgan_tf.data.flowers import PETAL_COLOURS
+    from lstmgan_tf.metrics.flower_colour import petal_colour_from_pixels
+    from lstmgan_tf.models.text_jobs import generate_images
+
+    if "{}" not in template or template.count("{") != 1 or template.count("}") != 1:
+        raise ValueError(f"template {template!r} must hold exactly one {{}} where the colour goes.")
+    dataset = trained.run_config.get("dataset")
+    if dataset != "synthetic_flowers":
+        raise ValueError(f"the colour swap reads petal colours of synthetic_flowers; {trained.run_dir!r} "
+                         f"was trained on {dataset!r}.")
+    captions = [template.format(colour) for colour in PETAL_COLOURS]
+    for caption in captions:
+        check_text(caption, trained)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # Already reported by check_text.
+        images = generate_images(trained.model, trained.text, captions)
+    seen = [PETAL_COLOURS[i] if i >= 0 else "?" for i in petal_colour_from_pixels(images)]
+    right = sum(asked == got for asked, got in zip(PETAL_COLOURS, seen))
+    figure = None
+    if figure_path:
+        labels = [f"asked {asked}\nseen {got}" for asked, got in zip(PETAL_COLOURS, seen)]
+        figure = viz.save_figure(
+            viz.image_grid(images, labels, columns=len(captions), cell_size=1.6,
+                           title=f'"{template.format("___")}": {right} of {len(captions)} colours right '
+                                 "(pixel check)"),
+            figure_path,
+        )
+    return {"captions": captions, "images": images, "seen": seen, "right": right, "figure": figure}
+
+
+def run_colour_swap(args) -> int:
+    import re
+
+    from lstmgan_tf.data.flowers import PETAL_COLOURS
+    from lstmgan_tf.models.text_jobs import load_text_model
+
+    trained = load_text_model(args.checkpoint)
+    os.makedirs(args.out, exist_ok=True)
+    lines = [f"| sentence | right (pixel check) | seen, when asked for {' '.join(PETAL_COLOURS)} |",
+             "|---|---:|---|"]
+    total = asked = 0
+    for template in args.template:
+        name = re.sub(r"[^a-z0-9]+", "_", template.replace("{}", "colour").lower()).strip("_")[:50]
+        result = colour_swap(trained, template, os.path.join(args.out, f"{name}.png"))
+        total += result["right"]
+        asked += len(result["seen"])
+        lines.append(f"| {template.format('___')} | {result['right']} of {len(result['seen'])} "
+                     f"| {' '.join(result['seen'])} |")
+        print(f"{template.format('___')!r}: {result['right']} of {len(result['seen'])} right "
+              f"({', '.join(result['seen'])}) -> {result['figure']}")
+    lines.append(f"| all | {total} of {asked} | |")
+    table = os.path.join(args.out, "colour_swap.md")
+    with open(table, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    print(f"all sentences: {total} of {asked} petal colours right by the pixel check; wrote {table}")
     return 0
 
 
@@ -290,6 +371,20 @@ def add_parser(subparsers) -> None:
     evaluate.add_argument("--seed", type=int, default=0)
     evaluate.add_argument("--figure", default=None, help="also copy the per-word figure to this path")
     evaluate.set_defaults(func=run_evaluate)
+
+    recolour = subparsers.add_parser(
+        "colour-swap", help="one sentence with every petal colour (paper Fig. 5), read by the pixel check",
+        description=(
+            "Draws each sentence with each of the seven petal colours in its {} and says which colour the "
+            "non-learned pixel check sees (runs trained on synthetic_flowers); any phrasing, also ones the "
+            "dataset never uses."
+        ),
+    )
+    recolour.add_argument("--checkpoint", required=True, help="run folder of train --model lstm_cgan|last_word|gan_cls")
+    recolour.add_argument("--template", required=True, nargs="+",
+                          help=f"one or more sentences with {{}} for the colour (e.g. {COLOUR_SWAP_TEMPLATE!r})")
+    recolour.add_argument("--out", required=True, help="folder for a figure per sentence and colour_swap.md")
+    recolour.set_defaults(func=run_colour_swap)
 
     swap = subparsers.add_parser(
         "swap-test", help="where a trained text model loses an attribute: encoder, D and LSTM on swapped words",

@@ -25,9 +25,6 @@ import shutil
 DATASET = "synthetic_flowers"
 MODEL = "lstm_cgan"
 SEQUENCE_CAPTIONS = 3
-COLOUR_SWAP_TEMPLATE = "this flower has five {} petals and a brown center"
-#: Every petal colour of synthetic_flowers (`lstmgan_tf.data.flowers.PETAL_COLOURS`).
-COLOUR_SWAP_COLOURS = ("red", "orange", "yellow", "white", "pink", "purple", "blue")
 PUBLISHED_STRIP = "lstm_cgan_word_by_word.png"
 PUBLISHED_SWAP = "lstm_cgan_colour_swap.png"
 PUBLISHED_EVALUATION = "lstm_cgan_evaluation.png"
@@ -50,10 +47,9 @@ def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish:
             word strip, the colour swap, the per-word figure and the table.
         verbose: ``model.fit``'s verbosity (1: a progress bar per epoch).
     """
-    from lstmgan_tf import config, data, viz
+    from lstmgan_tf import config, data
     from lstmgan_tf.data.flowers import PETAL_COLOURS
-    from lstmgan_tf.generate import evaluate_runs, generate_sequence
-    from lstmgan_tf.metrics.flower_colour import petal_colour_from_pixels
+    from lstmgan_tf.generate import colour_swap, evaluate_runs, generate_sequence
     from lstmgan_tf.models import text_jobs
 
     if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1):
@@ -75,20 +71,10 @@ def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish:
         result = generate_sequence(trained, caption, folder)
         paths["sequences"].append(folder)
         print(f"      {caption!r}: {len(result['words'])} images in {folder}", flush=True)
-    swapped = [COLOUR_SWAP_TEMPLATE.format(colour) for colour in COLOUR_SWAP_COLOURS]
-    swap_images = text_jobs.generate_images(trained.model, trained.text, swapped)
-    seen = [PETAL_COLOURS[i] if i >= 0 else "?" for i in petal_colour_from_pixels(swap_images)]
-    right = sum(asked == got for asked, got in zip(COLOUR_SWAP_COLOURS, seen))
-    labels = [f"asked {asked}\nseen {got}" for asked, got in zip(COLOUR_SWAP_COLOURS, seen)]
-    paths["colour_swap"] = viz.save_figure(
-        viz.image_grid(swap_images, labels, columns=len(swapped), cell_size=1.6,
-                       title=f'"{COLOUR_SWAP_TEMPLATE.format("___")}": {right} of {len(swapped)} colours right '
-                             "(pixel check)"),
-        os.path.join(out_dir, "colour_swap.png"),
-    )
-    paths["colour_swap_right"] = right
-    print(f"      colour swap: {right} of {len(swapped)} petal colours right by the pixel check "
-          f"({', '.join(f'{a}->{g}' for a, g in zip(COLOUR_SWAP_COLOURS, seen))})", flush=True)
+    swap = colour_swap(trained, figure_path=os.path.join(out_dir, "colour_swap.png"))
+    paths["colour_swap"], paths["colour_swap_right"] = swap["figure"], swap["right"]
+    print(f"      colour swap: {swap['right']} of {len(swap['seen'])} petal colours right by the pixel check "
+          f"({', '.join(f'{a}->{g}' for a, g in zip(PETAL_COLOURS, swap['seen']))})", flush=True)
 
     print("[3/3] evaluating on the test captions", flush=True)
     _, evaluation_paths = evaluate_runs([run_dir], os.path.join(out_dir, "evaluation"))

@@ -127,6 +127,32 @@ def test_generate_falls_back_from_a_damaged_checkpoint_and_stops_cleanly_when_al
     assert "no checkpoint of" in error and "Traceback" not in error
 
 
+def test_colour_swap_reads_every_petal_colour_of_any_sentence(runs, tmp_path, capsys):
+    from lstmgan_tf.data.flowers import PETAL_COLOURS
+    from lstmgan_tf.generate import colour_swap
+
+    trained = load_text_model(runs["lstm_cgan"])
+    result = colour_swap(trained, "a {} flower", str(tmp_path / "swap.png"))
+    assert result["captions"] == [f"a {colour} flower" for colour in PETAL_COLOURS]
+    assert result["images"].shape[0] == len(PETAL_COLOURS) and os.path.isfile(result["figure"])
+    assert result["right"] == sum(a == b for a, b in zip(PETAL_COLOURS, result["seen"]))
+    assert set(result["seen"]) <= set(PETAL_COLOURS) | {"?"}
+    for template in ("a flower", "a {} and {} flower", "a {0} flower"):
+        with pytest.raises(ValueError, match="exactly one"):
+            colour_swap(trained, template)
+    birds = load_text_model(runs["lstm_cgan"])
+    birds.run_config["dataset"] = "caltech_birds2011"
+    with pytest.raises(ValueError, match="reads petal colours of synthetic_flowers"):
+        colour_swap(birds, "a {} bird")
+    assert cli.main(["colour-swap", "--checkpoint", runs["lstm_cgan"], "--template", "a {} flower", "{} petals",
+                     "--out", str(tmp_path / "swaps")]) == 0
+    printed = capsys.readouterr().out
+    assert "'a ___ flower':" in printed and "all sentences:" in printed
+    table = (tmp_path / "swaps" / "colour_swap.md").read_text(encoding="utf-8")
+    assert "| a ___ flower |" in table and "| ___ petals |" in table
+    assert sorted(os.listdir(tmp_path / "swaps")) == ["a_colour_flower.png", "colour_petals.png", "colour_swap.md"]
+
+
 def test_linear_readout_reads_a_small_direction_that_cosine_hides():
     from lstmgan_tf.metrics import swap_test
 

@@ -70,6 +70,7 @@ ROWS = (
 VARIANTS = (
     ("variant: 2 sampled words", {"word_positions": "2"}),
     ("variant: grounded word vectors", {"word_vectors": "grounded"}),
+    ("variant: random word vectors", {"word_vectors": "random"}),
     ("variant: + hinge loss", {"gan_loss": "hinge"}),
     ("variant: + generator EMA 0.995", {"generator_ema": "0.995"}),
     ("variant: + translation augmentation", {"augment_translation": "0.125"}),
