@@ -147,6 +147,24 @@ def run_generate(args) -> int:
     return 0
 
 
+def file_slug(text: str, limit: int = 40) -> str:
+    """A file-name-safe short form of a caption: ``"A red {} flower!"`` -> ``"a_red_flower"``."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:limit]
+
+
+def colour_swap_figure(swap: dict):
+    """The images of a `colour_swap` result in a row, each labelled with the colour asked and seen."""
+    from lstmgan_tf import viz
+    from lstmgan_tf.data.flowers import PETAL_COLOURS
+
+    labels = [f"asked {asked}\nseen {got}" for asked, got in zip(PETAL_COLOURS, swap["seen"])]
+    return viz.image_grid(swap["images"], labels, columns=len(labels), cell_size=1.6,
+                          title=f'"{swap["template"].format("___")}": {swap["right"]} of {len(labels)} colours '
+                                "right (pixel check)")
+
+
 def colour_swap(trained, template: str = COLOUR_SWAP_TEMPLATE, figure_path: str | None = None) -> dict:
     """The paper's colour swap (Fig. 5): one sentence with each petal colour in turn, read by the pixel check.
 
@@ -160,8 +178,9 @@ def colour_swap(trained, template: str = COLOUR_SWAP_TEMPLATE, figure_path: str 
         figure_path: also save the images, each labelled asked / seen, here.
 
     Returns:
-        ``{"captions": [...], "images": (7, H, W, 3), "seen": [colour or
-        "?"], "right": int, "figure": path or None}``.
+        ``{"template", "captions": [...], "images": (7, H, W, 3), "seen":
+        [colour or "?"], "right": int, "figure": path or None}``
+        (`colour_swap_figure` draws it).
 
     Raises:
         ValueError: a template without exactly one ``{}``, or a run of another dataset.
@@ -185,21 +204,14 @@ def colour_swap(trained, template: str = COLOUR_SWAP_TEMPLATE, figure_path: str 
         images = generate_images(trained.model, trained.text, captions)
     seen = [PETAL_COLOURS[i] if i >= 0 else "?" for i in petal_colour_from_pixels(images)]
     right = sum(asked == got for asked, got in zip(PETAL_COLOURS, seen))
-    figure = None
+    swap = {"template": template, "captions": captions, "images": images, "seen": seen, "right": right,
+            "figure": None}
     if figure_path:
-        labels = [f"asked {asked}\nseen {got}" for asked, got in zip(PETAL_COLOURS, seen)]
-        figure = viz.save_figure(
-            viz.image_grid(images, labels, columns=len(captions), cell_size=1.6,
-                           title=f'"{template.format("___")}": {right} of {len(captions)} colours right '
-                                 "(pixel check)"),
-            figure_path,
-        )
-    return {"captions": captions, "images": images, "seen": seen, "right": right, "figure": figure}
+        swap["figure"] = viz.save_figure(colour_swap_figure(swap), figure_path)
+    return swap
 
 
 def run_colour_swap(args) -> int:
-    import re
-
     from lstmgan_tf.data.flowers import PETAL_COLOURS
     from lstmgan_tf.models.text_jobs import load_text_model
 
@@ -209,7 +221,7 @@ def run_colour_swap(args) -> int:
              "|---|---:|---|"]
     total = asked = 0
     for template in args.template:
-        name = re.sub(r"[^a-z0-9]+", "_", template.replace("{}", "colour").lower()).strip("_")[:50]
+        name = file_slug(template.replace("{}", "colour"), limit=50)
         result = colour_swap(trained, template, os.path.join(args.out, f"{name}.png"))
         total += result["right"]
         asked += len(result["seen"])

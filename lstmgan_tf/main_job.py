@@ -19,7 +19,6 @@ On the built-in ``synthetic_flowers`` data, at the chosen profile (default
 from __future__ import annotations
 
 import os
-import re
 import shutil
 
 DATASET = "synthetic_flowers"
@@ -29,10 +28,6 @@ PUBLISHED_STRIP = "lstm_cgan_word_by_word.png"
 PUBLISHED_SWAP = "lstm_cgan_colour_swap.png"
 PUBLISHED_EVALUATION = "lstm_cgan_evaluation.png"
 PUBLISHED_TABLE = "lstm_cgan_evaluation.md"
-
-
-def _slug(caption: str, limit: int = 40) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", caption.lower()).strip("_")[:limit]
 
 
 def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish: str | None = None,
@@ -49,7 +44,7 @@ def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish:
     """
     from lstmgan_tf import config, data
     from lstmgan_tf.data.flowers import PETAL_COLOURS
-    from lstmgan_tf.generate import colour_swap, evaluate_runs, generate_sequence
+    from lstmgan_tf.generate import colour_swap, evaluate_runs, file_slug, generate_sequence
     from lstmgan_tf.models import text_jobs
 
     if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1):
@@ -67,7 +62,7 @@ def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish:
     captions = [group[0] for group in test_data.captions[:SEQUENCE_CAPTIONS]]
     paths = {"run": run_dir, "sequences": []}
     for index, caption in enumerate(captions, start=1):
-        folder = os.path.join(out_dir, "sequences", f"{index:02d}_{_slug(caption)}")
+        folder = os.path.join(out_dir, "sequences", f"{index:02d}_{file_slug(caption)}")
         result = generate_sequence(trained, caption, folder)
         paths["sequences"].append(folder)
         print(f"      {caption!r}: {len(result['words'])} images in {folder}", flush=True)

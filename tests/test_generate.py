@@ -129,8 +129,9 @@ def test_generate_falls_back_from_a_damaged_checkpoint_and_stops_cleanly_when_al
 
 def test_colour_swap_reads_every_petal_colour_of_any_sentence(runs, tmp_path, capsys):
     from lstmgan_tf.data.flowers import PETAL_COLOURS
-    from lstmgan_tf.generate import colour_swap
+    from lstmgan_tf.generate import colour_swap, file_slug
 
+    assert file_slug("A red {} flower!") == "a_red_flower"
     trained = load_text_model(runs["lstm_cgan"])
     result = colour_swap(trained, "a {} flower", str(tmp_path / "swap.png"))
     assert result["captions"] == [f"a {colour} flower" for colour in PETAL_COLOURS]

@@ -314,8 +314,8 @@ def embedding_matrix(word_vectors, vocabulary, seed: int = 0, random_rows: bool 
         seed: seed of the random rows.
         random_rows: give *every* word a random row (same scale, same seeds):
             the control that asks what word2vec's vectors bring. On template
-            captions word2vec puts words that share every context, such as
-            the petal counts, at cosine 0.97; random rows start them apart.
+            captions word2vec gives words that share every context, such as
+            the petal counts, nearly one vector; random rows start them apart.
 
     Returns:
         float32 array ``(len(vocabulary), word_vectors.vector_size)``.
