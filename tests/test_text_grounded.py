@@ -140,3 +140,48 @@ def test_bad_input_raises_errors_naming_it(colour_pairs):
         GroundedEncoder(dim=8, augment_dihedral=1.5)
     with pytest.raises(ValueError, match="not fitted"):
         GroundedEncoder(dim=8).encode(["a red flower"])
+
+
+def test_hard_negatives_enter_the_image_side_of_the_loss_only_where_they_exist():
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+    unit = lambda x: x / np.linalg.norm(x, axis=-1, keepdims=True)  # noqa: E731
+    images, texts = unit(rng.normal(size=(4, 8))).astype(np.float32), unit(rng.normal(size=(4, 8))).astype(np.float32)
+    plain = grounded.contrastive_loss(tf.constant(images), tf.constant(texts), 0.1).numpy()
+    # Each image's own caption repeated as its negative: the image can no longer pick it out.
+    copies = tf.constant(texts[:, None, :])
+    harder = grounded.contrastive_loss(tf.constant(images), tf.constant(texts), 0.1, copies).numpy()
+    assert np.all(harder > plain)
+    masked = grounded.contrastive_loss(tf.constant(images), tf.constant(texts), 0.1, copies,
+                                       tf.zeros((4, 1))).numpy()
+    np.testing.assert_allclose(masked, plain, rtol=1e-5)
+
+
+def test_fitting_with_hard_negatives_draws_one_word_swaps_and_needs_word_vectors():
+    """Bars that differ in number and colour: their captions' count and colour words are near neighbours."""
+    from lstmgan_tf import text
+
+    rng = np.random.default_rng(2)
+    counts = ["one", "two", "three", "four"] * 16
+    colours = ["red", "blue"] * 32
+    images = np.zeros((64, 16, 16, 3), np.uint8)
+    for image, count, colour in zip(images, counts, colours):
+        image[...] = (240, 240, 240)
+        for square in range(["one", "two", "three", "four"].index(count) + 1):
+            image[1 + 4 * square:3 + 4 * square, 2:14] = COLOURS[colour]
+    images = np.clip(images + rng.normal(0, 8, images.shape), 0, 255).astype(np.uint8)
+    captions = [[f"{count} {colour} bars", f"a card with {count} {colour} bars"] for count, colour in zip(counts, colours)]
+    word_vectors = text.train_word2vec(captions, vector_size=8, epochs=50, seed=0)
+    encoder = GroundedEncoder(dim=8, epochs=15, batch_size=32, verbose=0, word_vectors=word_vectors,
+                              hard_negatives=2).fit(captions, images=images)
+    swaps, first, count = encoder._one_word_swaps(["one red bars"])
+    assert count[0] >= 1 and first[0] == 0 and len(swaps) == count[0]
+    # Every swap is the caption with exactly one word changed.
+    original = encoder.vectorizer.encode(["one red bars"])[0][0]
+    assert all(np.count_nonzero(row != original) == 1 for row in swaps)
+    assert np.isfinite(encoder.history).all() and len(encoder.history) == 15
+    with pytest.raises(ValueError, match="pass word_vectors="):
+        GroundedEncoder(dim=8, hard_negatives=1, verbose=0).fit(captions, images=images)
+    with pytest.raises(ValueError, match="hard_negatives must be a non-negative integer"):
+        GroundedEncoder(dim=8, hard_negatives=-1)

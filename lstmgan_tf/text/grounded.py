@@ -86,6 +86,16 @@ class GroundedEncoderSettings:
             (1.0) on every dataset; 0 trains on the images as they are. The
             encoder is never a generator, so nothing turned can leak into
             generated images.
+        hard_negatives: one-word-swapped captions per image added as
+            negatives on the image side of the loss (NegCLIP, Yuksekgonul et
+            al. 2023): each image must pick its own caption over that caption
+            with one word replaced by a close word2vec neighbour
+            (`lstmgan_tf.text.word_swaps`; "five" -> "six", "red" -> "pink").
+            In-batch negatives almost always differ in several words, so
+            the loss is met by the easiest attribute (the colour) and an
+            attribute that only a near-miss tells apart (the petal count)
+            is learnt last. 0 (the default) is plain CLIP; needs
+            ``word_vectors`` otherwise.
         seed: seed of the weights and of the caption draws.
     """
 
@@ -98,6 +108,7 @@ class GroundedEncoderSettings:
     temperature: float = 0.1
     learning_rate: float = 2e-3
     augment_dihedral: float = 1.0
+    hard_negatives: int = 0
     seed: int = 0
 
     def __post_init__(self):
@@ -105,6 +116,10 @@ class GroundedEncoderSettings:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"GroundedEncoder {name} must be a positive integer, got {value!r}.")
+        if isinstance(self.hard_negatives, bool) or not isinstance(self.hard_negatives, int) or self.hard_negatives < 0:
+            raise ValueError(
+                f"GroundedEncoder hard_negatives must be a non-negative integer, got {self.hard_negatives!r}."
+            )
         if self.batch_size < 2:
             raise ValueError(f"batch_size={self.batch_size} must be at least 2: the loss needs negatives.")
         if not self.temperature > 0 or not self.learning_rate > 0:
@@ -154,13 +169,19 @@ def build_image_encoder(image_size: int, dim: int, width: int = 32, depth: int =
     return keras.Model(images, keras.layers.UnitNormalization(name="unit")(embedded), name=name)
 
 
-def contrastive_loss(image_embeddings, text_embeddings, temperature: float):
+def contrastive_loss(image_embeddings, text_embeddings, temperature: float,
+                     hard_negative_embeddings=None, hard_negative_mask=None):
     """CLIP's symmetric in-batch loss: each image picks its caption and each caption its image.
 
     Args:
         image_embeddings: ``(B, D)`` unit vectors.
         text_embeddings: ``(B, D)`` unit vectors; row i describes image i.
         temperature: softmax temperature.
+        hard_negative_embeddings: optional ``(B, K, D)`` unit vectors of
+            captions that do *not* describe image i (its own caption with a
+            word swapped): more candidates for image i to reject, on the
+            image-to-caption side only.
+        hard_negative_mask: optional ``(B, K)``, 1 where that negative exists.
 
     Returns:
         ``(B,)`` per-pair losses (the mean of the two directions).
@@ -169,7 +190,14 @@ def contrastive_loss(image_embeddings, text_embeddings, temperature: float):
 
     logits = tf.matmul(image_embeddings, text_embeddings, transpose_b=True) / temperature
     labels = tf.range(tf.shape(logits)[0])
-    image_to_text = tf.keras.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True)
+    image_logits = logits
+    if hard_negative_embeddings is not None:
+        hard_logits = tf.einsum("bd,bkd->bk", image_embeddings, hard_negative_embeddings) / temperature
+        if hard_negative_mask is not None:
+            # A missing negative gets a logit of -1e9: a softmax weight of 0.
+            hard_logits += (tf.cast(hard_negative_mask, hard_logits.dtype) - 1.0) * 1e9
+        image_logits = tf.concat([logits, hard_logits], axis=1)
+    image_to_text = tf.keras.losses.sparse_categorical_crossentropy(labels, image_logits, from_logits=True)
     text_to_image = tf.keras.losses.sparse_categorical_crossentropy(labels, tf.transpose(logits), from_logits=True)
     return 0.5 * (image_to_text + text_to_image)
 
@@ -239,6 +267,11 @@ class GroundedEncoder(SentenceEncoder):
         usable = [i for i, group in enumerate(captions_per_image) if any(map(normalize_caption, group))]
         if len(usable) < 2:
             raise ValueError("GroundedEncoder needs at least two images with a caption to contrast.")
+        if self.settings.hard_negatives and self.word_vectors is None:
+            raise ValueError(
+                f"hard_negatives={self.settings.hard_negatives} swaps words for their word2vec neighbours: "
+                "pass word_vectors= (gensim KeyedVectors), or set hard_negatives=0."
+            )
         self._cache.clear()
         self._build(captions_per_image, images.shape[1])
         self._train(images[usable], [captions_per_image[i] for i in usable])
@@ -289,15 +322,24 @@ class GroundedEncoder(SentenceEncoder):
         variables = [*self.text_encoder.trainable_variables, *self.image_encoder.trainable_variables]
         optimizer.build(variables)
         augmentation_seed = keras.random.SeedGenerator(settings.seed)
+        hard = settings.hard_negatives
+        if hard:
+            swap_tokens, swap_first, swap_count = self._one_word_swaps(flat)
+            hard = hard if len(swap_tokens) else 0
 
         @tf.function(reduce_retracing=True)
-        def step(batch_images, batch_tokens):
+        def step(batch_images, batch_tokens, negative_tokens=None, negative_mask=None):
             # Probability 0 returns the images as they are.
             batch_images = rotate_and_flip_randomly(batch_images, settings.augment_dihedral, augmentation_seed)
             with tf.GradientTape() as tape:
+                negatives = None
+                if negative_tokens is not None:
+                    negatives = tf.reshape(self.text_encoder(negative_tokens, training=True),
+                                           (tf.shape(batch_tokens)[0], hard, settings.dim))
                 loss = tf.reduce_mean(contrastive_loss(
                     self.image_encoder(batch_images, training=True),
                     self.text_encoder(batch_tokens, training=True), settings.temperature,
+                    negatives, negative_mask,
                 ))
             optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
             return loss
@@ -312,10 +354,38 @@ class GroundedEncoder(SentenceEncoder):
             losses = []
             for start in range(0, steps * batch_size, batch_size):
                 rows = order[start:start + batch_size]
-                loss = step(tf.gather(images_tensor, rows), tf.constant(tokens[choice[rows]]))
+                negatives = ()
+                if hard:
+                    # Up to `hard` swaps of each chosen caption, drawn with replacement.
+                    captions = np.repeat(choice[rows], hard)
+                    drawn = swap_first[captions] + np.floor(
+                        rng.uniform(size=len(captions)) * swap_count[captions]).astype(np.int64)
+                    mask = (swap_count[captions] > 0).reshape(len(rows), hard).astype(np.float32)
+                    negatives = (tf.constant(swap_tokens[np.minimum(drawn, len(swap_tokens) - 1)]),
+                                 tf.constant(mask))
+                loss = step(tf.gather(images_tensor, rows), tf.constant(tokens[choice[rows]]), *negatives)
                 losses.append(float(loss))
                 progress.add(1, values=[("loss", losses[-1])])
             self.history.append(float(np.mean(losses)))
+
+    def _one_word_swaps(self, captions):
+        """Token ids of every one-word swap of each caption, and where each caption's swaps start.
+
+        Returns:
+            ``(tokens, first, count)``: int ``(M, T)`` for all swaps, and int
+            ``(len(captions),)`` the row of each caption's first swap and how
+            many it has.
+        """
+        from lstmgan_tf.text import word_swaps
+
+        words = [normalize_caption(caption).split() for caption in captions]
+        substitutes = word_swaps.close_substitutes(self.word_vectors, {w for caption in words for w in caption})
+        swaps = [[swap for swap, _ in word_swaps.one_word_swaps(caption, substitutes)] for caption in words]
+        count = np.array([len(caption_swaps) for caption_swaps in swaps], dtype=np.int64)
+        first = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
+        flat = [swap for caption_swaps in swaps for swap in caption_swaps]
+        tokens = self.vectorizer.encode(flat)[0] if flat else np.zeros((0, 1), dtype=np.int32)
+        return tokens, first, count
 
     # ------------------------------------------------------------------ use
 
