@@ -244,11 +244,9 @@ class TextPipeline:
 
         if isinstance(per_caption, bool) or not isinstance(per_caption, int) or per_caption < 1:
             raise ValueError(f"per_caption={per_caption!r} must be a positive integer.")
-        words = [self.words(caption) for caption in captions]
-        substitutes = word_swaps.close_substitutes(
-            self.word_vectors, {word for caption in words for word in caption}, min_similarity=min_similarity
+        swaps = word_swaps.captions_one_word_swaps(
+            self.word_vectors, [self.words(caption) for caption in captions], min_similarity=min_similarity
         )
-        swaps = [[swap for swap, _ in word_swaps.one_word_swaps(caption, substitutes)] for caption in words]
         vectors = np.zeros((len(captions), per_caption, self.sentence_vector_dim), dtype=np.float32)
         counts = np.zeros(len(captions), dtype=np.int32)
         flat = [swap for caption_swaps in swaps for swap in caption_swaps]

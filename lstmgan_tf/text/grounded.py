@@ -112,14 +112,12 @@ class GroundedEncoderSettings:
     seed: int = 0
 
     def __post_init__(self):
-        for name in ("dim", "word_vector_dim", "image_width", "image_depth", "epochs", "batch_size"):
+        counts = {name: 1 for name in ("dim", "word_vector_dim", "image_width", "image_depth", "epochs", "batch_size")}
+        for name, least in {**counts, "hard_negatives": 0}.items():
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"GroundedEncoder {name} must be a positive integer, got {value!r}.")
-        if isinstance(self.hard_negatives, bool) or not isinstance(self.hard_negatives, int) or self.hard_negatives < 0:
-            raise ValueError(
-                f"GroundedEncoder hard_negatives must be a non-negative integer, got {self.hard_negatives!r}."
-            )
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                kind = "a positive" if least else "a non-negative"
+                raise ValueError(f"GroundedEncoder {name} must be {kind} integer, got {value!r}.")
         if self.batch_size < 2:
             raise ValueError(f"batch_size={self.batch_size} must be at least 2: the loss needs negatives.")
         if not self.temperature > 0 or not self.learning_rate > 0:
@@ -361,6 +359,7 @@ class GroundedEncoder(SentenceEncoder):
                     drawn = swap_first[captions] + np.floor(
                         rng.uniform(size=len(captions)) * swap_count[captions]).astype(np.int64)
                     mask = (swap_count[captions] > 0).reshape(len(rows), hard).astype(np.float32)
+                    # A caption without swaps draws any row (clamped into range); the mask drops it.
                     negatives = (tf.constant(swap_tokens[np.minimum(drawn, len(swap_tokens) - 1)]),
                                  tf.constant(mask))
                 loss = step(tf.gather(images_tensor, rows), tf.constant(tokens[choice[rows]]), *negatives)
@@ -378,9 +377,9 @@ class GroundedEncoder(SentenceEncoder):
         """
         from lstmgan_tf.text import word_swaps
 
-        words = [normalize_caption(caption).split() for caption in captions]
-        substitutes = word_swaps.close_substitutes(self.word_vectors, {w for caption in words for w in caption})
-        swaps = [[swap for swap, _ in word_swaps.one_word_swaps(caption, substitutes)] for caption in words]
+        swaps = word_swaps.captions_one_word_swaps(
+            self.word_vectors, [normalize_caption(caption).split() for caption in captions]
+        )
         count = np.array([len(caption_swaps) for caption_swaps in swaps], dtype=np.int64)
         first = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
         flat = [swap for caption_swaps in swaps for swap in caption_swaps]

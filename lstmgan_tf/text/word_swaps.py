@@ -61,3 +61,10 @@ def one_word_swaps(words: list[str], substitutes: dict[str, list[str]]) -> list[
         for position, word in enumerate(words)
         for substitute in substitutes.get(word, ())
     ]
+
+
+def captions_one_word_swaps(word_vectors, captions_words, min_similarity: float = 0.6) -> list[list[str]]:
+    """`one_word_swaps` of each caption (a list of words), the substitutes drawn from ``word_vectors``."""
+    substitutes = close_substitutes(word_vectors, {word for words in captions_words for word in words},
+                                    min_similarity=min_similarity)
+    return [[swap for swap, _ in one_word_swaps(words, substitutes)] for words in captions_words]
