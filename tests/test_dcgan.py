@@ -30,6 +30,39 @@ def test_resize_upsampling_doubles_by_repeating_pixels_then_convolving():
     assert tuple(images.shape) == (2, 32, 32, 3)
 
 
+def test_conditional_batch_norm_starts_as_batch_norm_and_learns_a_scale_and_shift_per_condition():
+    layer = dcgan.ConditionalBatchNormalization(name="cbn")
+    rng = np.random.default_rng(3)
+    features = rng.normal(2.0, 3.0, (8, 4, 4, 5)).astype("float32")
+    condition = rng.standard_normal((8, 6)).astype("float32")
+    normalised = keras.ops.convert_to_numpy(layer([features, condition], training=True))
+    # Zero-initialised maps: a plain batch norm, whatever the condition.
+    np.testing.assert_allclose(normalised.mean(axis=(0, 1, 2)), 0.0, atol=1e-4)
+    np.testing.assert_allclose(normalised.std(axis=(0, 1, 2)), 1.0, atol=1e-3)
+    layer.scale.kernel.assign(np.ones((6, 5), "float32"))
+    layer.shift.bias.assign(np.arange(5, dtype="float32"))
+    modulated = keras.ops.convert_to_numpy(layer([features, condition], training=True))
+    expected = normalised * (1.0 + condition.sum(axis=1))[:, None, None, None] + np.arange(5)
+    np.testing.assert_allclose(modulated, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_generator_with_conditional_batch_norm_feeds_its_input_to_every_batch_norm():
+    generator = dcgan.build_generator(input_dim=8, image_size=32, width=4, conditioning="batch_norm")
+    norms = [layer for layer in generator.layers if isinstance(layer, dcgan.ConditionalBatchNormalization)]
+    assert [layer.name for layer in norms] == ["project_bn", "up_8_bn", "up_16_bn"]
+    assert not any(type(layer) is keras.layers.BatchNormalization for layer in generator.layers)
+    inputs = np.random.default_rng(0).standard_normal((3, 8)).astype("float32")
+    for layer in norms:
+        layer.shift.kernel.assign(np.ones(layer.shift.kernel.shape, "float32"))
+    # Two inputs that differ after the 4x4 projection only through the norms still differ.
+    generator.get_layer("project").kernel.assign(np.zeros(generator.get_layer("project").kernel.shape))
+    images = keras.ops.convert_to_numpy(generator(inputs, training=False))
+    assert np.abs(images[0] - images[1]).max() > 1e-3
+    restored = keras.Model.from_config(generator.get_config())
+    restored.set_weights(generator.get_weights())
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(restored(inputs)), images, atol=1e-5)
+
+
 def test_widths_double_towards_the_4x4_map():
     generator = dcgan.build_generator(input_dim=8, image_size=64, width=4)
     discriminator = dcgan.build_discriminator(image_size=64, width=4)
@@ -79,6 +112,8 @@ def test_batch_norm_is_synchronized_across_replicas():
         (lambda: dcgan.build_generator(input_dim=0, image_size=32, width=4), "input_dim"),
         (lambda: dcgan.build_generator(input_dim=8, image_size=32, width=4, upsampling="bilinear"),
          "upsampling='bilinear'"),
+        (lambda: dcgan.build_generator(input_dim=8, image_size=32, width=4, conditioning="film"),
+         "conditioning='film'"),
         (lambda: dcgan.build_discriminator(image_size=32, width=-1), "width"),
         (lambda: dcgan.build_discriminator(image_size=32, width=4, condition_dim=0), "condition_dim"),
         (lambda: dcgan.build_discriminator(image_size=32, width=4, depth=0), "depth"),

@@ -409,6 +409,8 @@ def test_profiles_choose_their_recipe():
         make_config(discriminator_condition="add")
     with pytest.raises(ValueError, match="discriminator_depth"):
         make_config(discriminator_depth=0)
+    with pytest.raises(ValueError, match="generator_conditioning='film'"):
+        make_config(generator_conditioning="film")
 
 
 def test_every_recipe_setting_trains_with_a_frozen_matching_encoder():
@@ -418,7 +420,7 @@ def test_every_recipe_setting_trains_with_a_frozen_matching_encoder():
     fast = dict(TEXT_GAN_RECIPES["fast"], word_vector_dim=16, spectral_norm=True, gan_loss="hinge",
                 matching_loss_weight=0.1, augment_translation=0.125, augment_dihedral=0.5, mismatch_temperature=0.1,
                 contrastive_loss_weight=1.0, swapped_caption_weight=0.5, generator_upsampling="resize",
-                discriminator_depth=2, matching_encoder_depth=2)
+                generator_conditioning="batch_norm", discriminator_depth=2, matching_encoder_depth=2)
     encoder = build_image_encoder(32, SENTENCE_DIM, 32, depth=2)
     model = compiled(LSTMCGAN(make_config(**fast), seed=0, matching_encoder=encoder,
                               embedding_matrix=np.ones((VOCABULARY, 16), np.float32)))

@@ -79,6 +79,7 @@ VARIANTS = (
     ("variant: + contrastive term 1.0", {"contrastive_loss_weight": "1.0"}),
     ("variant: + swapped-word captions 1.0", {"swapped_caption_weight": "1.0"}),
     ("variant: resize-convolution G", {"generator_upsampling": "resize"}),
+    ("variant: conditional batch norm in G", {"generator_conditioning": "batch_norm"}),
     ("variant: deeper encoder image side", {"encoder.image_depth": "2"}),
     ("variant: matching term 3.0", {"matching_loss_weight": "3.0"}),
     ("variant: D of DCGAN's depth", {"discriminator_depth": "1"}),

@@ -124,12 +124,65 @@ class SpatialCondition(keras.layers.Layer):
         return {**base_config, **config}
 
 
+@keras.saving.register_keras_serializable(package="lstmgan_tf")
+class ConditionalBatchNormalization(keras.layers.Layer):
+    """Batch norm whose scale and shift are set by a condition vector.
+
+    ``(1 + gamma(c)) * BN(x) + beta(c)``, with ``gamma`` and ``beta`` linear
+    maps of the condition to one number per channel: conditional batch norm
+    (de Vries et al. 2017, "Modulating early visual processing by language";
+    FiLM, Perez et al. 2018), as SN-GAN's and BigGAN's class-conditional
+    generators and DF-GAN's text-conditional one use it. The condition then
+    reaches every layer of the generator instead of the first one only. Both
+    maps start at zero, so the layer starts as a plain batch norm.
+
+    Args:
+        name: layer name; the batch norm itself is ``{name}_statistics``.
+
+    Call arguments:
+        inputs: ``[feature_map (B, H, W, C), condition (B, D)]``.
+        training: batch statistics (training) or the moving averages.
+
+    Returns:
+        A tensor shaped like ``feature_map``.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.normalization = layers.BatchNormalization(
+            momentum=0.9, synchronized=True, epsilon=1e-5, center=False, scale=False,
+            name=f"{self.name}_statistics",
+        )
+        self.scale = None
+        self.shift = None
+
+    def build(self, input_shape):
+        feature_shape, condition_shape = _check_feature_and_condition("ConditionalBatchNormalization", input_shape)
+        channels = feature_shape[-1]
+        self.normalization.build(feature_shape)
+        self.scale = layers.Dense(channels, kernel_initializer="zeros", name="scale")
+        self.shift = layers.Dense(channels, kernel_initializer="zeros", name="shift")
+        self.scale.build(condition_shape)
+        self.shift.build(condition_shape)
+
+    def call(self, inputs, training=False):
+        feature_map, condition = inputs
+        normalised = self.normalization(feature_map, training=training)
+        scale = ops.cast(self.scale(condition), normalised.dtype)[:, None, None, :]
+        shift = ops.cast(self.shift(condition), normalised.dtype)[:, None, None, :]
+        return normalised * (1.0 + scale) + shift
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+
 GENERATOR_UPSAMPLINGS = ("transpose", "resize")
+GENERATOR_CONDITIONINGS = ("input", "batch_norm")
 
 
 def build_generator(
     input_dim: int, image_size: int = 64, width: int = 64, name: str = "generator",
-    upsampling: str = "transpose",
+    upsampling: str = "transpose", conditioning: str = "input",
 ) -> keras.Model:
     """Builds a DCGAN generator: a vector -> an image in [-1, 1].
 
@@ -144,6 +197,10 @@ def build_generator(
             Artifacts"; a transposed convolution whose kernel is not a multiple
             of its stride paints overlapping, uneven patterns that training
             must first learn to cancel).
+        conditioning: where the input vector enters: ``"input"`` (DCGAN: it
+            is projected to the 4x4 map, and only there) or ``"batch_norm"``
+            (it also sets the scale and shift of every batch norm,
+            `ConditionalBatchNormalization`).
 
     Returns:
         A functional `keras.Model` mapping ``(B, input_dim)`` to
@@ -154,6 +211,15 @@ def build_generator(
     _check_positive("width", width)
     if upsampling not in GENERATOR_UPSAMPLINGS:
         raise ValueError(f"upsampling={upsampling!r} is not supported; choose one of {GENERATOR_UPSAMPLINGS}.")
+    if conditioning not in GENERATOR_CONDITIONINGS:
+        raise ValueError(
+            f"conditioning={conditioning!r} is not supported; choose one of {GENERATOR_CONDITIONINGS}."
+        )
+
+    def normalised(x, layer_name):
+        if conditioning == "batch_norm":
+            return ConditionalBatchNormalization(name=layer_name)([x, inputs])
+        return _batch_norm(layer_name)(x)
 
     def doubled(x, filters, layer_name, use_bias):
         if upsampling == "transpose":
@@ -169,13 +235,13 @@ def build_generator(
     inputs = keras.Input((input_dim,), name="generator_input")
     x = layers.Dense(4 * 4 * channels, use_bias=False, kernel_initializer=_conv_init(), name="project")(inputs)
     x = layers.Reshape((4, 4, channels), name="to_4x4")(x)
-    x = _batch_norm("project_bn")(x)
+    x = normalised(x, "project_bn")
     x = layers.ReLU(name="project_relu")(x)
     for level in range(upsamplings - 1):
         channels //= 2
         size = 8 * 2**level
         x = doubled(x, channels, f"up_{size}", use_bias=False)
-        x = _batch_norm(f"up_{size}_bn")(x)
+        x = normalised(x, f"up_{size}_bn")
         x = layers.ReLU(name=f"up_{size}_relu")(x)
     x = doubled(x, 3, f"up_{image_size}", use_bias=True)
     # The image is kept in float32 even under mixed precision.

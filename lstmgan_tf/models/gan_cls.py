@@ -152,6 +152,7 @@ class GANCLS(TextToImageGAN):
         generator = dcgan.build_generator(
             config.condition_dim + config.noise_dim, config.image_size, config.generator_width,
             name=prefix + "generator", upsampling=config.generator_upsampling,
+            conditioning=config.generator_conditioning,
         )
         return text_projection, generator
 

@@ -280,6 +280,14 @@ class TextGANRecipe:
         generator_upsampling: how G doubles its feature maps: ``"transpose"``
             (DCGAN, the paper) or ``"resize"`` (nearest-neighbour + 3x3
             convolution, Odena et al. 2016; `lstmgan_tf.layers.dcgan.build_generator`).
+        generator_conditioning: where G's input vector (``h_t``, or the
+            projected sentence vector and noise) enters G: ``"input"`` (DCGAN,
+            the paper: at the first layer only) or ``"batch_norm"``: it also
+            sets the scale and shift of every batch norm of G (conditional
+            batch norm, de Vries et al. 2017 / FiLM, Perez et al. 2018, as in
+            SN-GAN's and BigGAN's conditional generators and DF-GAN's affine
+            blocks; `lstmgan_tf.layers.dcgan.ConditionalBatchNormalization`),
+            so the caption reaches the layers that draw the petals.
         discriminator_depth: D's convolutions per resolution
             (`lstmgan_tf.layers.dcgan.build_discriminator`'s ``depth``): 1 is
             DCGAN's (the paper); 2 adds a 3x3 stride-1 convolution after each
@@ -300,11 +308,13 @@ class TextGANRecipe:
     contrastive_loss_weight: float = 0.0
     swapped_caption_weight: float = 0.0
     generator_upsampling: str = "transpose"
+    generator_conditioning: str = "input"
     discriminator_depth: int = 1
 
     def _check_recipe(self) -> None:
         for name, choices in (("discriminator_condition", dcgan.DISCRIMINATOR_CONDITIONS),
-                              ("generator_upsampling", dcgan.GENERATOR_UPSAMPLINGS), ("gan_loss", GAN_LOSSES)):
+                              ("generator_upsampling", dcgan.GENERATOR_UPSAMPLINGS),
+                              ("generator_conditioning", dcgan.GENERATOR_CONDITIONINGS), ("gan_loss", GAN_LOSSES)):
             if getattr(self, name) not in choices:
                 raise ValueError(f"{name}={getattr(self, name)!r} is not supported; choose one of {choices}.")
         if not isinstance(self.spectral_norm, bool):
@@ -1005,6 +1015,7 @@ class LSTMCGAN(TextToImageGAN):
         generator = dcgan.build_generator(
             config.lstm_units + config.noise_dim, config.image_size, config.generator_width,
             name=prefix + "generator", upsampling=config.generator_upsampling,
+            conditioning=config.generator_conditioning,
         )
         embedding.build((None, None))
         lstm.build((None, None, config.word_vector_dim))
