@@ -30,7 +30,7 @@ def test_resize_upsampling_doubles_by_repeating_pixels_then_convolving():
     assert tuple(images.shape) == (2, 32, 32, 3)
 
 
-def test_conditional_batch_norm_starts_as_batch_norm_and_learns_a_scale_and_shift_per_condition():
+def test_conditional_batch_norm_starts_as_batch_norm_and_applies_a_scale_and_shift_per_condition():
     layer = dcgan.ConditionalBatchNormalization(name="cbn")
     rng = np.random.default_rng(3)
     features = rng.normal(2.0, 3.0, (8, 4, 4, 5)).astype("float32")

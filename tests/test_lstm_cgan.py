@@ -437,6 +437,8 @@ def test_every_recipe_setting_trains_with_a_frozen_matching_encoder():
         np.testing.assert_array_equal(before, after.numpy())
     # The word vectors are fine-tuned with G in this recipe.
     assert not np.allclose(model.word_embedding.embeddings.numpy(), 1.0)
+    # The conditional batch norms' maps start at zero; G's update must reach them.
+    assert np.abs(model.generator.get_layer("up_8_bn").scale.kernel.numpy()).max() > 0
 
 
 def test_paper_profile_keeps_algorithm_1_at_a_tiny_size():

@@ -52,12 +52,15 @@ def _conv_init():
     return keras.initializers.RandomNormal(stddev=_INIT_STDDEV)
 
 
-def _batch_norm(name: str):
+def _batch_norm(name: str, affine: bool = True):
+    """DCGAN's batch norm; ``affine=False`` leaves out its own scale and shift."""
     # DCGAN scales batch-norm gammas from N(1, 0.02).
     return layers.BatchNormalization(
         momentum=0.9,
         synchronized=True,
         epsilon=1e-5,
+        center=affine,
+        scale=affine,
         gamma_initializer=keras.initializers.RandomNormal(1.0, _INIT_STDDEV),
         name=name,
     )
@@ -149,10 +152,7 @@ class ConditionalBatchNormalization(keras.layers.Layer):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.normalization = layers.BatchNormalization(
-            momentum=0.9, synchronized=True, epsilon=1e-5, center=False, scale=False,
-            name=f"{self.name}_statistics",
-        )
+        self.normalization = _batch_norm(f"{self.name}_statistics", affine=False)
         self.scale = None
         self.shift = None
 
@@ -216,9 +216,9 @@ def build_generator(
             f"conditioning={conditioning!r} is not supported; choose one of {GENERATOR_CONDITIONINGS}."
         )
 
-    def normalised(x, layer_name):
+    def batch_normalised(x, generator_input, layer_name):
         if conditioning == "batch_norm":
-            return ConditionalBatchNormalization(name=layer_name)([x, inputs])
+            return ConditionalBatchNormalization(name=layer_name)([x, generator_input])
         return _batch_norm(layer_name)(x)
 
     def doubled(x, filters, layer_name, use_bias):
@@ -235,13 +235,13 @@ def build_generator(
     inputs = keras.Input((input_dim,), name="generator_input")
     x = layers.Dense(4 * 4 * channels, use_bias=False, kernel_initializer=_conv_init(), name="project")(inputs)
     x = layers.Reshape((4, 4, channels), name="to_4x4")(x)
-    x = normalised(x, "project_bn")
+    x = batch_normalised(x, inputs, "project_bn")
     x = layers.ReLU(name="project_relu")(x)
     for level in range(upsamplings - 1):
         channels //= 2
         size = 8 * 2**level
         x = doubled(x, channels, f"up_{size}", use_bias=False)
-        x = normalised(x, f"up_{size}_bn")
+        x = batch_normalised(x, inputs, f"up_{size}_bn")
         x = layers.ReLU(name=f"up_{size}_relu")(x)
     x = doubled(x, 3, f"up_{image_size}", use_bias=True)
     # The image is kept in float32 even under mixed precision.
