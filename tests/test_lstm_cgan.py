@@ -397,6 +397,7 @@ def test_profiles_choose_their_recipe():
     assert (paper.discriminator_condition, paper.spectral_norm, paper.gan_loss) == ("concat", False, "cross_entropy")
     assert (paper.matching_loss_weight, paper.word_positions, paper.trainable_word_vectors) == (0.0, 0, False)
     assert (paper.discriminator_steps, paper.learning_rate, paper.beta_1, paper.noise_dim) == (2, 2e-4, 0.5, 0)
+    assert paper.generator_conditioning == "input"
     classroom = LSTMCGANConfig.from_profile(VOCABULARY, SENTENCE_DIM, profile="classroom")
     for key, value in TEXT_GAN_RECIPES["fast"].items():
         assert getattr(classroom, key) == value, key

@@ -36,6 +36,7 @@ PAPER_SETTINGS = {
     "discriminator_depth": "1",
     "mismatch_temperature": "0",
     "contrastive_loss_weight": "0",
+    "generator_conditioning": "input",
     # Not a --set setting: the run's global batch size (`TrainOptions`).
     "batch_size": "64",
 }
@@ -49,6 +50,7 @@ _BATCH_32 = {**_ONE_WORD, "batch_size": "32"}
 _TURNED = {**_BATCH_32, "discriminator_depth": "2", "augment_dihedral": "1.0"}
 _ENCODER_TURNED = {**_TURNED, "encoder.augment_dihedral": "1.0"}
 _MATCHING = {**_ENCODER_TURNED, "matching_loss_weight": "1.0"}
+_CONDITIONAL_BN = {**_MATCHING, "generator_conditioning": "batch_norm"}
 
 #: ``(row name, what it changes, settings)``; cumulative down to the default row.
 ROWS = (
@@ -63,8 +65,10 @@ ROWS = (
      "every image turned by a multiple of 90 degrees and maybe mirrored", _TURNED),
     ("+ encoder shown turned images", "the grounded encoder's image side trained on turned and mirrored images",
      _ENCODER_TURNED),
-    ("+ matching term 1.0 (classroom default)", "G rewarded when the frozen encoder finds its image's caption "
+    ("+ matching term 1.0", "G rewarded when the frozen encoder finds its image's caption "
      "(AttnGAN's DAMSM idea)", _MATCHING),
+    ("+ conditional batch norm in G (classroom default)", "h_t also sets the scale and shift of every batch norm "
+     "in G (de Vries et al. 2017)", _CONDITIONAL_BN),
 )
 #: Changes tried on top of the default row that did not earn their place.
 VARIANTS = (
@@ -79,7 +83,6 @@ VARIANTS = (
     ("variant: + contrastive term 1.0", {"contrastive_loss_weight": "1.0"}),
     ("variant: + swapped-word captions 1.0", {"swapped_caption_weight": "1.0"}),
     ("variant: resize-convolution G", {"generator_upsampling": "resize"}),
-    ("variant: conditional batch norm in G", {"generator_conditioning": "batch_norm"}),
     ("variant: deeper encoder image side", {"encoder.image_depth": "2"}),
     ("variant: matching term 3.0", {"matching_loss_weight": "3.0"}),
     ("variant: D of DCGAN's depth", {"discriminator_depth": "1"}),

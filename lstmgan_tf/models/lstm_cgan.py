@@ -351,7 +351,11 @@ TEXT_GAN_RECIPES = {
     # petals instead of the training flowers by heart (switched off by
     # `text_jobs` for data that do not look alike turned); and the matching
     # term through the grounded encoder's frozen image side, itself trained
-    # on turned images, which hands G the petal count D alone does not.
+    # on turned images, which hands G the petal count D alone does not; and
+    # conditional batch norm in G (de Vries et al. 2017), so that the
+    # caption's small directions in `h_t` (the count) reach every layer of G
+    # instead of only its 4x4 projection (colour 73 -> 95% and 49 -> 87%,
+    # count 19 -> 33% and 31 -> 37% at 40 epochs, two paired seeds).
     # (The classroom profile also halves the batch, `Profile.text_batch_size`.)
     # Hinge loss, spectral norm, the generator's moving average, translation
     # augmentation, hard mismatched images, a wider D, the in-batch
@@ -371,6 +375,7 @@ TEXT_GAN_RECIPES = {
         "discriminator_depth": 2,
         "augment_dihedral": 1.0,
         "matching_loss_weight": 1.0,
+        "generator_conditioning": "batch_norm",
     },
 }
 
