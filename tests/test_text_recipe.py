@@ -43,7 +43,7 @@ def test_ablation_trains_each_distinct_row_once_and_writes_its_table(tmp_path, m
     monkeypatch.setattr(text_recipe, "ROWS", text_recipe.ROWS[:1] + text_recipe.ROWS[-1:])
     report = text_recipe.run_ablation(str(tmp_path), minutes=0.001, models=("gan_cls",), profile="smoke",
                                       with_variants=False)
-    assert sorted(os.listdir(tmp_path / "gan_cls")) == ["matching_term_1_0_classroom_default",
+    assert sorted(os.listdir(tmp_path / "gan_cls")) == ["conditional_batch_norm_in_g_classroom_default",
                                                         "paper_recipe_sif_vectors"]
     table = open(report["markdown"], encoding="utf-8").read()
     assert "| paper recipe, SIF vectors | gan_cls |" in table and "| real test images |" in table
