@@ -40,6 +40,13 @@ def test_captions_find_images_of_their_colour(fitted, colour_pairs):
     np.testing.assert_allclose(np.linalg.norm(image_vectors, axis=1), 1.0, rtol=1e-5)
 
 
+def test_the_unknown_word_starts_and_stays_at_zeros(fitted):
+    # No training caption holds [UNK], so no step updates its row: a random start would stay random.
+    matrix = fitted.word_embedding_matrix()
+    np.testing.assert_array_equal(matrix[fitted.vectorizer.get_vocabulary().index("[UNK]")], 0.0)
+    assert np.all(np.abs(matrix[2:]).sum(axis=1) > 0)
+
+
 def test_save_and_load_give_the_same_vectors_without_pickle(fitted, colour_pairs, tmp_path):
     folder = fitted.save(str(tmp_path / "encoder"))
     assert sorted(os.listdir(folder)) == ["grounded_encoder.json", "image_encoder.weights.h5",

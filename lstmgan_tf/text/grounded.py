@@ -47,10 +47,10 @@ import numpy as np
 
 from lstmgan_tf import files
 from lstmgan_tf.text.sentence import SentenceEncoder
-from lstmgan_tf.text.tokens import as_caption_list, normalize_caption
+from lstmgan_tf.text.tokens import OOV_ID, as_caption_list, normalize_caption
 
-# Part of the cache key: bump it when the networks change.
-ARCHITECTURE_VERSION = 3
+# Part of the cache key: bump it when the networks change (4: zeros for [UNK]).
+ARCHITECTURE_VERSION = 4
 _SETTINGS_FILE = "grounded_encoder.json"
 _WEIGHTS_FILES = {"text_encoder": "text_encoder.weights.h5", "image_encoder": "image_encoder.weights.h5"}
 
@@ -295,9 +295,15 @@ class GroundedEncoder(SentenceEncoder):
             self.vectorizer.vocabulary_size(), settings.word_vector_dim, settings.dim
         )
         self.image_encoder = build_image_encoder(image_size, settings.dim, settings.image_width, settings.image_depth)
+        embedding = self.text_encoder.get_layer("word_embedding")
         if self.word_vectors is not None:
             matrix = embedding_matrix(self.word_vectors, self.vectorizer, seed=settings.seed)
-            self.text_encoder.get_layer("word_embedding").set_weights([matrix])
+        else:
+            # Keras's random start, with `embedding_matrix`'s zeros for the
+            # unknown word, whose row no training caption ever updates.
+            matrix = np.array(embedding.get_weights()[0])
+            matrix[OOV_ID] = 0.0
+        embedding.set_weights([matrix])
 
     def _train(self, images, captions_per_image) -> None:
         import keras
