@@ -301,11 +301,10 @@ def embedding_matrix(word_vectors, vocabulary, seed: int = 0, random_rows: bool 
 
     - padding (id 0) and ``[UNK]`` (id 1): zeros. The vocabulary is built
       from the training captions, so no training caption holds ``[UNK]`` and
-      its row never learns: a random row would send every caption with a
-      word the model never saw where it never trained (eight new phrasings
-      with every petal colour: 42 of 56 colours right with a random row, 53
-      with zeros, the zeros keras-io's pretrained-embedding example gives
-      words without a vector);
+      its row never learns, even in a trainable embedding: a random row
+      would send every caption with a word the model never saw where the
+      LSTM never went in training, while zeros add nothing (keras-io's
+      pretrained-embedding example gives zeros to words without a vector);
     - a word with a vector: that vector;
     - any other word: random normal numbers with the
       standard deviation of all the given vectors' entries, so they look like
