@@ -181,7 +181,11 @@ PROFILES: dict[str, Profile] = {
         # colour 71-77% and petal count 31-39% (two seeds), against 72%, 68%
         # and 21% for the recipe before at 60 epochs, by the same judge (the
         # recipe before saw no further rise at 80). A step costs about 2.2x
-        # what it did; 40 epochs keep `make run` under 15 minutes on 2 cores.
+        # what it did; 40 epochs kept `make run` under 15 minutes on the
+        # fastest 2-core machine measured (38 min on the slowest). With
+        # conditional batch norm 60 epochs lift the count from 33 / 37% to
+        # 40 / 39% (two seeds) for 1.5x the time (README, "Longer, or
+        # cheaper steps"): the candidate for the next published `make run`.
         text_epochs=40,
         # Twice the generator updates of batch 64 for about 15% more time
         # per epoch; the petal colour came much sooner (experiment text-recipe).
