@@ -156,7 +156,7 @@ def test_embedding_matrix_follows_the_documented_rule(small_vectors):
     vocabulary = vectorizer.get_vocabulary()
     assert matrix.shape == (len(vocabulary), 6) and matrix.dtype == np.float32
     np.testing.assert_array_equal(matrix[0], 0.0)
-    # No training caption holds [UNK], so its row never learns: it starts (and stays) at zeros.
+    # No training caption holds [UNK], so its row never learns: it starts at zeros.
     np.testing.assert_array_equal(matrix[vocabulary.index("[UNK]")], 0.0)
     np.testing.assert_array_equal(matrix[vocabulary.index("red")], small_vectors["red"])
     assert text.missing_words(small_vectors, vectorizer) == ["green", "stem"]
