@@ -156,6 +156,13 @@ def test_hard_mismatches_prefer_pictures_whose_captions_read_alike():
         make_config(mismatch_temperature=-1)
 
 
+def test_without_a_matrix_the_unknown_word_still_starts_at_zeros():
+    # Keras's random start for the other rows; [UNK] follows `embedding_matrix`'s rule.
+    embeddings = LSTMCGAN(make_config(), seed=0).word_embedding.embeddings.numpy()
+    np.testing.assert_array_equal(embeddings[1], 0.0)
+    assert np.all(np.abs(embeddings[2:]).sum(axis=1) > 0)
+
+
 def test_a_few_steps_move_the_losses_and_train_lstm_with_generator():
     keras.utils.set_random_seed(4)
     matrix = np.random.default_rng(0).normal(size=(VOCABULARY, 16)).astype(np.float32)

@@ -1012,10 +1012,14 @@ class LSTMCGAN(TextToImageGAN):
             embedding = build_embedding(embedding_matrix, trainable=config.trainable_word_vectors,
                                         name=prefix + "word_embedding")
         else:
+            from lstmgan_tf.text import zero_unknown_word
+
             embedding = keras.layers.Embedding(
                 config.vocabulary_size, config.word_vector_dim, mask_zero=True,
                 trainable=config.trainable_word_vectors, name=prefix + "word_embedding",
             )
+            embedding.build((None, None))
+            zero_unknown_word(embedding)
         lstm = keras.layers.LSTM(config.lstm_units, return_sequences=True, name=prefix + "caption_lstm")
         generator = dcgan.build_generator(
             config.lstm_units + config.noise_dim, config.image_size, config.generator_width,

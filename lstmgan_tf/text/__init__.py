@@ -2,7 +2,7 @@
 
 - `CaptionVectorizer`, `tokenize`: captions -> token ids (0 = padding,
   1 = out-of-vocabulary), fixed length, mask.
-- `train_word2vec`, `load_word_vectors`, `embedding_matrix`, `build_embedding`:
+- `train_word2vec`, `load_word_vectors`, `embedding_matrix`, `build_embedding`, `zero_unknown_word`:
   word vectors and the Keras `Embedding` they initialise.
 - `SentenceEncoder` (`GroundedEncoder`, `Doc2VecEncoder`, `SIFEncoder`,
   `PrecomputedEncoder`): one vector per caption, the stand-in for the paper's
@@ -44,6 +44,7 @@ from lstmgan_tf.text.word_vectors import (
     neighbour_precision,
     sample_corpus,
     train_word2vec,
+    zero_unknown_word,
 )
 
 __all__ = [
@@ -74,4 +75,5 @@ __all__ = [
     "standardize_caption",
     "tokenize",
     "train_word2vec",
+    "zero_unknown_word",
 ]

@@ -47,7 +47,7 @@ import numpy as np
 
 from lstmgan_tf import files
 from lstmgan_tf.text.sentence import SentenceEncoder
-from lstmgan_tf.text.tokens import OOV_ID, as_caption_list, normalize_caption
+from lstmgan_tf.text.tokens import as_caption_list, normalize_caption
 
 # Part of the cache key: bump it when the networks change (4: zeros for [UNK]).
 ARCHITECTURE_VERSION = 4
@@ -283,7 +283,7 @@ class GroundedEncoder(SentenceEncoder):
         import keras
 
         from lstmgan_tf.text.vocabulary import CaptionVectorizer
-        from lstmgan_tf.text.word_vectors import embedding_matrix
+        from lstmgan_tf.text.word_vectors import embedding_matrix, zero_unknown_word
 
         if self.vectorizer is None:
             longest = max(len(normalize_caption(c).split()) for group in captions_per_image for c in group)
@@ -297,13 +297,9 @@ class GroundedEncoder(SentenceEncoder):
         self.image_encoder = build_image_encoder(image_size, settings.dim, settings.image_width, settings.image_depth)
         embedding = self.text_encoder.get_layer("word_embedding")
         if self.word_vectors is not None:
-            matrix = embedding_matrix(self.word_vectors, self.vectorizer, seed=settings.seed)
+            embedding.set_weights([embedding_matrix(self.word_vectors, self.vectorizer, seed=settings.seed)])
         else:
-            # Keras's random start, with `embedding_matrix`'s zeros for the
-            # unknown word, whose row no training caption ever updates.
-            matrix = np.array(embedding.get_weights()[0])
-            matrix[OOV_ID] = 0.0
-        embedding.set_weights([matrix])
+            zero_unknown_word(embedding)
 
     def _train(self, images, captions_per_image) -> None:
         import keras

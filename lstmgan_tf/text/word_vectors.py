@@ -29,6 +29,7 @@ from typing import Iterable
 import numpy as np
 
 from lstmgan_tf.text.tokens import (
+    OOV_ID,
     OOV_TOKEN,
     PADDING_ID,
     PADDING_TOKEN,
@@ -338,6 +339,18 @@ def embedding_matrix(word_vectors, vocabulary, seed: int = 0, random_rows: bool 
             rng = np.random.default_rng([seed, stable_hash(word)])
             matrix[row] = rng.normal(0.0, scale, word_vectors.vector_size)
     return matrix
+
+
+def zero_unknown_word(embedding) -> None:
+    """Sets the ``[UNK]`` row of a built Keras `Embedding` to zeros, the rule of `embedding_matrix`.
+
+    For embeddings that start from Keras's random initializer instead of a
+    word-vector matrix: no training caption holds ``[UNK]``, so its random
+    start would never be trained away.
+    """
+    weights = np.array(embedding.get_weights()[0])
+    weights[OOV_ID] = 0.0
+    embedding.set_weights([weights])
 
 
 def build_embedding(matrix, trainable: bool = False, mask_zero: bool = True, name: str = "word_embedding"):
