@@ -412,7 +412,7 @@ def per_word_figure(evaluations, feature_label: str, accuracy_attribute: str = "
 
 
 def load_feature_space(test_data, train_data=None, vgg16_weights=None, classifier_path=None, epochs=None,
-                       profile=None, out_folder=None, text=None, seed: int = 0):
+                       profile=None, out_folder=None, text=None, seed: int = 0, verbose=0):
     """The feature space and the classifier of an evaluation.
 
     The classifier is trained on ``train_data``'s real images (unless
@@ -422,6 +422,7 @@ def load_feature_space(test_data, train_data=None, vgg16_weights=None, classifie
     ``vgg16_weights`` (or Keras's default weights file) is on disk. Keras is
     seeded with ``seed`` right before the classifier is built, so the judge
     is the same whichever models were loaded (and drew random numbers) before.
+    ``verbose`` is the classifier's ``fit`` verbosity (2: one line per epoch).
 
     Returns:
         ``(feature_space, classifier)``; ``classifier`` judges attributes only
@@ -452,7 +453,7 @@ def load_feature_space(test_data, train_data=None, vgg16_weights=None, classifie
         # The judge must be good on real images: the "real images" row of the
         # table shows how good.
         classifier.fit(train_data.images, train_data.attributes, sentence_vectors,
-                       epochs=epochs or profile.judge_epochs)
+                       epochs=epochs or profile.judge_epochs, verbose=verbose)
         if out_folder:
             classifier.save(os.path.join(out_folder, "attribute_classifier.weights.h5"))
     default_weights = _features.default_vgg16_path()
