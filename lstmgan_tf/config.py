@@ -186,7 +186,8 @@ PROFILES: dict[str, Profile] = {
         # conditional batch norm 60 epochs lift the count from 33 / 37% to
         # 40 / 39% (two seeds) and FID from 134 / 154 to 112 / 101, for 1.5x
         # the time (README, "Longer, or cheaper steps"); D once per step for
-        # 60 epochs costs what 40 did and reads 38 / 34% count.
+        # 60 epochs costs what 40 did and reads 38 / 34% count. The first
+        # `make run` at 60 epochs read 96% petal colour, FID 113, but 35% count.
         text_epochs=60,
         # Twice the generator updates of batch 64 for about 15% more time
         # per epoch; the petal colour came much sooner (experiment text-recipe).
