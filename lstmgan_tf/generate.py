@@ -283,7 +283,7 @@ def evaluate_runs(run_dirs, out_dir, count=None, vgg16_weights=None, classifier_
     os.makedirs(out_dir, exist_ok=True)
     if verbose and not (classifier_path and os.path.isfile(classifier_path)):
         print(f"training the judge: a classifier of {len(train_data)} real {first['dataset']} images "
-              f"({profile.judge_epochs} epochs; 11 minutes at classroom on a slow 2-core CPU) ...", flush=True)
+              f"for {profile.judge_epochs} epochs ...", flush=True)
     feature_space, classifier = evaluation.load_feature_space(
         test_data, train_data, vgg16_weights=vgg16_weights, classifier_path=classifier_path, profile=profile,
         out_folder=out_dir, text=trained_runs[0].text, seed=seed, verbose=2 if verbose else 0,

@@ -67,3 +67,11 @@ def test_the_judge_does_not_depend_on_what_drew_random_numbers_before(test_flowe
         judges.append(judge.network.get_weights())
     for first, second in zip(*judges):
         np.testing.assert_array_equal(first, second)
+
+
+def test_the_judge_reports_each_epoch_only_when_asked(test_flowers, capsys):
+    train = data.load_arrays("synthetic_flowers", split="train", count=64, profile="smoke")
+    evaluation.load_feature_space(test_flowers, train, epochs=2, profile="smoke", verbose=2)
+    assert "Epoch 2/2" in capsys.readouterr().out
+    evaluation.load_feature_space(test_flowers, train, epochs=2, profile="smoke")
+    assert "Epoch" not in capsys.readouterr().out
