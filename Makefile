@@ -10,6 +10,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NBVAL_DIR := outputs/nbval
 export TF_CPP_MIN_LOG_LEVEL ?= 2
+# oneDNN's CPU kernels, off by default on CPUs without AVX-512 (lstmgan_tf/__init__.py says why).
+export TF_ENABLE_ONEDNN_OPTS ?= 1
 
 .PHONY: setup run run-publish test test-package test-notebooks notebooks jupyter record-nbval clean
 

@@ -11,7 +11,8 @@ the 40 epochs before took 15 to 38 min):
    a GIF) for a few test captions, and the paper's colour swap (Fig. 5);
 3. evaluates it on the test captions (SSIM, feature distance, attribute
    accuracy, FID/KID, per word) and prints the table;
-4. prints where everything is.
+4. writes how long each step took to ``timings.csv`` and prints where
+   everything is.
 
     python -m lstmgan_tf main-job --out outputs/run
     python -m lstmgan_tf main-job --out outputs/run --publish assets   # also refresh the README's figures
@@ -19,8 +20,10 @@ the 40 epochs before took 15 to 38 min):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import time
 
 DATASET = "synthetic_flowers"
 MODEL = "lstm_cgan"
@@ -29,6 +32,26 @@ PUBLISHED_STRIP = "lstm_cgan_word_by_word.png"
 PUBLISHED_SWAP = "lstm_cgan_colour_swap.png"
 PUBLISHED_EVALUATION = "lstm_cgan_evaluation.png"
 PUBLISHED_TABLE = "lstm_cgan_evaluation.md"
+TIMINGS_FILE = "timings.csv"
+
+
+@contextlib.contextmanager
+def _timed(seconds: dict, step: str):
+    """Adds the wall-clock seconds of the ``with`` block to ``seconds[step]``."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[step] = seconds.get(step, 0.0) + time.perf_counter() - start
+
+
+def write_timings(seconds: dict, path: str) -> str:
+    """Writes ``step,seconds`` rows (and their total) to a CSV file; returns its path."""
+    from lstmgan_tf import files
+
+    rows = [f"{step},{value:.1f}" for step, value in seconds.items()]
+    rows.append(f"total,{sum(seconds.values()):.1f}")
+    return files.write_text(path, "step,seconds\n" + "\n".join(rows) + "\n")
 
 
 def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish: str | None = None,
@@ -43,9 +66,8 @@ def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish:
             word strip, the colour swap, the per-word figure and the table.
         verbose: ``model.fit``'s verbosity (1: a progress bar per epoch).
     """
-    from lstmgan_tf import config, data
-    from lstmgan_tf.data.flowers import PETAL_COLOURS
-    from lstmgan_tf.generate import colour_swap, evaluate_runs, file_slug, generate_sequence
+    from lstmgan_tf import config
+    from lstmgan_tf.generate import evaluate_runs
     from lstmgan_tf.models import text_jobs
 
     if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1):
@@ -53,27 +75,21 @@ def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish:
     profile = config.get_profile(profile)
     out_dir = os.fspath(out_dir)
     run_dir = os.path.join(out_dir, "run")
+    seconds = {}
     print(f"[1/3] training the LSTM-CGAN on {DATASET} at profile {profile.name!r} in {run_dir} "
           "(an interrupted run resumes; a finished one is reused)", flush=True)
-    trained, _ = text_jobs.train_or_load(MODEL, DATASET, profile=profile, out_dir=run_dir, epochs=epochs,
-                                         verbose=verbose)
+    with _timed(seconds, "data + text encoder + training"):
+        trained, _ = text_jobs.train_or_load(MODEL, DATASET, profile=profile, out_dir=run_dir, epochs=epochs,
+                                             verbose=verbose)
 
     print("[2/3] drawing captions word by word", flush=True)
-    test_data = data.load_arrays(DATASET, split="test", count=SEQUENCE_CAPTIONS, profile=profile)
-    captions = [group[0] for group in test_data.captions[:SEQUENCE_CAPTIONS]]
-    paths = {"run": run_dir, "sequences": []}
-    for index, caption in enumerate(captions, start=1):
-        folder = os.path.join(out_dir, "sequences", f"{index:02d}_{file_slug(caption)}")
-        result = generate_sequence(trained, caption, folder)
-        paths["sequences"].append(folder)
-        print(f"      {caption!r}: {len(result['words'])} images in {folder}", flush=True)
-    swap = colour_swap(trained, figure_path=os.path.join(out_dir, "colour_swap.png"))
-    paths["colour_swap"], paths["colour_swap_right"] = swap["figure"], swap["right"]
-    print(f"      colour swap: {swap['right']} of {len(swap['seen'])} petal colours right by the pixel check "
-          f"({', '.join(f'{a}->{g}' for a, g in zip(PETAL_COLOURS, swap['seen']))})", flush=True)
+    paths = {"run": run_dir}
+    with _timed(seconds, "pictures + colour swap"):
+        paths.update(_draw(trained, out_dir, profile))
 
     print("[3/3] evaluating on the test captions", flush=True)
-    _, evaluation_paths = evaluate_runs([run_dir], os.path.join(out_dir, "evaluation"))
+    with _timed(seconds, "judge + evaluation"):
+        _, evaluation_paths = evaluate_runs([run_dir], os.path.join(out_dir, "evaluation"))
     paths["evaluation"] = evaluation_paths
     with open(evaluation_paths["markdown"], encoding="utf-8") as handle:
         print(handle.read())
@@ -90,6 +106,9 @@ def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish:
             shutil.copyfile(source, os.path.join(publish, name))
         paths["published"] = [os.path.join(publish, name) for name in copies.values()]
 
+    paths["timings"] = write_timings(seconds, os.path.join(out_dir, TIMINGS_FILE))
+    print("Time taken: " + ", ".join(f"{step} {value / 60:.1f} min" for step, value in seconds.items())
+          + f" ({paths['timings']})")
     print("Where to look:")
     print(f"  word-by-word sequences (word_NN.png, strip.png, sequence.gif): {os.path.join(out_dir, 'sequences')}")
     print(f"  the colour swap (paper Fig. 5):                               {paths['colour_swap']}")
@@ -98,6 +117,27 @@ def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish:
     print(f"  TensorBoard:  .venv/bin/tensorboard --logdir {os.path.join(run_dir, 'logs')}")
     print(f"  your caption: .venv/bin/python -m lstmgan_tf generate --checkpoint {run_dir} "
           "--text \"a pink flower with six round petals\" --out outputs/my_caption")
+    return paths
+
+
+def _draw(trained, out_dir: str, profile) -> dict:
+    """Word-by-word sequences of a few test captions and the colour swap; returns their paths."""
+    from lstmgan_tf import data
+    from lstmgan_tf.data.flowers import PETAL_COLOURS
+    from lstmgan_tf.generate import colour_swap, file_slug, generate_sequence
+
+    test_data = data.load_arrays(DATASET, split="test", count=SEQUENCE_CAPTIONS, profile=profile)
+    captions = [group[0] for group in test_data.captions[:SEQUENCE_CAPTIONS]]
+    paths = {"sequences": []}
+    for index, caption in enumerate(captions, start=1):
+        folder = os.path.join(out_dir, "sequences", f"{index:02d}_{file_slug(caption)}")
+        result = generate_sequence(trained, caption, folder)
+        paths["sequences"].append(folder)
+        print(f"      {caption!r}: {len(result['words'])} images in {folder}", flush=True)
+    swap = colour_swap(trained, figure_path=os.path.join(out_dir, "colour_swap.png"))
+    paths["colour_swap"], paths["colour_swap_right"] = swap["figure"], swap["right"]
+    print(f"      colour swap: {swap['right']} of {len(swap['seen'])} petal colours right by the pixel check "
+          f"({', '.join(f'{a}->{g}' for a, g in zip(PETAL_COLOURS, swap['seen']))})", flush=True)
     return paths
 
 

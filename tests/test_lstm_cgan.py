@@ -180,6 +180,35 @@ def test_a_few_steps_move_the_losses_and_train_lstm_with_generator():
     np.testing.assert_array_equal(model.word_embedding.embeddings.numpy(), matrix)
 
 
+def test_one_generator_pass_per_step_updates_like_algorithm_1():
+    """The step reuses G's images for G's update; Algorithm 1 makes them again: the same weights follow."""
+    keras.utils.set_random_seed(6)
+    batch = make_batch([5, 3, 4, 2], padded_length=6)
+    reused = compiled(LSTMCGAN(make_config(), seed=0))
+    again = compiled(LSTMCGAN(make_config(), seed=0))
+    again.set_weights(reused.get_weights())
+    calls = []
+    original_fake_pairs = reused.fake_pairs
+    reused.fake_pairs = lambda *args, **kwargs: calls.append(1) or original_fake_pairs(*args, **kwargs)
+    reused.train_on_batch(batch)
+    assert len(calls) == 1  # D twice and G once, one pass of G.
+
+    tokens, vectors, real = (tf.constant(batch[key]) for key in ("caption_tokens", "sentence_vector", "image"))
+    for _ in range(2):  # Algorithm 1, lines 2-5, written out.
+        fakes = again.fake_pairs(tokens, vectors, training=True)
+        mismatched, valid = choose_mismatched(tf.constant(batch["image_index"]), again.seed_generator)
+        with tf.GradientTape() as tape:
+            d_loss, _ = again.discriminator_loss(real, tf.gather(real, mismatched), valid, vectors, *fakes, 4,
+                                                 training=True)
+        again.minimize(d_loss, tape, again.discriminator.trainable_variables, again.d_optimizer)
+    with tf.GradientTape() as tape:  # Lines 6-8: G makes its images again.
+        g_loss, _ = again.generator_loss(vectors, *again.fake_pairs(tokens, vectors, training=True), 4,
+                                         training=True)
+    again.minimize(g_loss, tape, again.generator_variables, again.g_optimizer)
+    for expected, actual in zip(again.trainable_weights, reused.trainable_weights):
+        np.testing.assert_allclose(actual.numpy(), expected.numpy(), rtol=1e-5, atol=1e-6, err_msg=actual.path)
+
+
 @pytest.mark.parametrize("steps", [(2, 1), (1, 2)])
 def test_both_update_schedules_train(steps):
     discriminator_steps, generator_steps = steps

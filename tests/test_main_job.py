@@ -36,6 +36,14 @@ def test_main_job_writes_sequences_evaluation_and_published_figures(tmp_path, ca
     assert 0 <= paths["colour_swap_right"] <= len(PETAL_COLOURS)
     assert all(f"{colour}->" in printed for colour in PETAL_COLOURS)
     assert f"colour swap: {paths['colour_swap_right']} of 7 petal colours right" in printed
+    # How long each step took, in a file and on screen.
+    with open(paths["timings"], encoding="utf-8") as handle:
+        rows = [line.split(",") for line in handle.read().splitlines()]
+    assert rows[0] == ["step", "seconds"] and [row[0] for row in rows[1:]] == [
+        "data + text encoder + training", "pictures + colour swap", "judge + evaluation", "total"]
+    seconds = [float(row[1]) for row in rows[1:]]
+    assert all(value > 0 for value in seconds) and seconds[-1] == pytest.approx(sum(seconds[:-1]), abs=0.2)
+    assert "Time taken: data + text encoder + training" in printed
 
     # A second call reuses the finished run instead of training again.
     before = os.path.getmtime(out / "run" / "model.weights.h5")

@@ -801,13 +801,19 @@ class TextToImageGAN(AdversarialModel):
         batch_size = tf.shape(real_images)[0]
         global_batch_size = self.global_batch_size(batch_size)
 
-        # Train the discriminator (Algorithm 1, lines 2-5). Generated images
-        # are made outside the tape: D's update needs no gradient through G.
-        # Without noise, G gives the same images at every D update of a step
-        # (its weights do not move), so they are made once.
-        fakes = None
-        for _ in range(self.discriminator_steps):
-            if fakes is None or self.draws_noise:
+        # G's forward pass is recorded once and serves both sides, as in
+        # PyTorch's DCGAN example (``netD(fake.detach())``, then ``netD(fake)``):
+        # D's updates read its images as constants, and G's update resumes the
+        # same tape. Without noise these are the very images Algorithm 1 makes
+        # again for G (its weights have not moved); with noise, D's first update
+        # and G's share a draw.
+        with tf.GradientTape() as generator_tape:
+            generated = self.fake_pairs(caption_tokens, sentence_vector, training=True)
+        fakes = generated
+
+        # Train the discriminator (Algorithm 1, lines 2-5).
+        for d_step in range(self.discriminator_steps):
+            if d_step and self.draws_noise:
                 fakes = self.fake_pairs(caption_tokens, sentence_vector, training=True)
             fake_images, pair_caption, pair_weight = fakes
             mismatched_position, mismatch_valid = choose_mismatched(
@@ -817,23 +823,23 @@ class TextToImageGAN(AdversarialModel):
             with tf.GradientTape() as tape:
                 d_loss, (real_logits, mismatched_logits, fake_logits) = self.discriminator_loss(
                     real_images, mismatched_images, mismatch_valid, sentence_vector,
-                    fake_images, pair_caption, pair_weight, global_batch_size, training=True,
+                    tf.stop_gradient(fake_images), pair_caption, pair_weight, global_batch_size, training=True,
                     image_index=batch[IMAGE_INDEX], swapped=swapped,
                 )
             self.minimize(d_loss, tape, self.discriminator.trainable_variables, self.d_optimizer)
 
         # Train the generator (and, for the LSTM-CGAN, the LSTM) (lines 6-8):
         # it wants D to call its images real for their caption.
-        for _ in range(self.generator_steps):
-            with tf.GradientTape() as tape:
-                fake_images, pair_caption, pair_weight = self.fake_pairs(
-                    caption_tokens, sentence_vector, training=True
-                )
+        for g_step in range(self.generator_steps):
+            if g_step:
+                generator_tape = tf.GradientTape()
+                with generator_tape:
+                    generated = self.fake_pairs(caption_tokens, sentence_vector, training=True)
+            with generator_tape:
                 g_loss, _ = self.generator_loss(
-                    sentence_vector, fake_images, pair_caption, pair_weight, global_batch_size, training=True,
-                    image_index=batch[IMAGE_INDEX],
+                    sentence_vector, *generated, global_batch_size, training=True, image_index=batch[IMAGE_INDEX],
                 )
-            self.minimize(g_loss, tape, self.generator_variables, self.g_optimizer)
+            self.minimize(g_loss, generator_tape, self.generator_variables, self.g_optimizer)
             if self.config.generator_ema:
                 self.update_generator_average(caption_tokens, sentence_vector)
 
