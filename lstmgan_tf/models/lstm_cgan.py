@@ -503,9 +503,17 @@ class TextToImageGAN(AdversarialModel):
         **kwargs: passed to `keras.Model`.
     """
 
-    #: Whether `fake_pairs` draws noise: if not, the images of the D updates
-    #: of one step are the same, and are generated once.
+    #: Whether `fake_pairs` draws noise.
     draws_noise = False
+
+    @property
+    def draws_random_images(self) -> bool:
+        """Whether `fake_pairs` in training draws anything random (noise, word positions).
+
+        If not, the images of one step are the same until G's update, and
+        `train_step` makes them once.
+        """
+        return self.draws_noise
 
     def __init__(self, discriminator_steps=2, generator_steps=1, seed=None, **kwargs):
         super().__init__(
@@ -801,19 +809,26 @@ class TextToImageGAN(AdversarialModel):
         batch_size = tf.shape(real_images)[0]
         global_batch_size = self.global_batch_size(batch_size)
 
-        # G's forward pass is recorded once and serves both sides, as in
-        # PyTorch's DCGAN example (``netD(fake.detach())``, then ``netD(fake)``):
-        # D's updates read its images as constants, and G's update resumes the
-        # same tape. Without noise these are the very images Algorithm 1 makes
-        # again for G (its weights have not moved); with noise, D's first update
-        # and G's share a draw.
-        with tf.GradientTape() as generator_tape:
-            generated = self.fake_pairs(caption_tokens, sentence_vector, training=True)
-        fakes = generated
+        # When G's images are not random (no noise, no sampled words: the
+        # paper's LSTM-CGAN), G's update would make again the images D's
+        # updates saw, so they are made once and serve both sides, as in
+        # PyTorch's DCGAN example (``netD(fake.detach())``, then
+        # ``netD(fake)``): D's updates read them as constants and G's update
+        # resumes the tape that recorded them. Random images are drawn afresh
+        # for G: with the same sampled words for D and G, one classroom run
+        # drew worse images (README, "Known differences from the papers").
+        reuse = not self.draws_random_images
+        generator_tape = tf.GradientTape()
+        if reuse:
+            with generator_tape:
+                generated = self.fake_pairs(caption_tokens, sentence_vector, training=True)
 
-        # Train the discriminator (Algorithm 1, lines 2-5).
-        for d_step in range(self.discriminator_steps):
-            if d_step and self.draws_noise:
+        # Train the discriminator (Algorithm 1, lines 2-5). Without noise, G
+        # gives the same images at every D update of a step (its weights do
+        # not move; sampled word positions are drawn once per step).
+        fakes = generated if reuse else None
+        for _ in range(self.discriminator_steps):
+            if fakes is None or self.draws_noise:
                 fakes = self.fake_pairs(caption_tokens, sentence_vector, training=True)
             fake_images, pair_caption, pair_weight = fakes
             mismatched_position, mismatch_valid = choose_mismatched(
@@ -831,7 +846,7 @@ class TextToImageGAN(AdversarialModel):
         # Train the generator (and, for the LSTM-CGAN, the LSTM) (lines 6-8):
         # it wants D to call its images real for their caption.
         for g_step in range(self.generator_steps):
-            if g_step:
+            if g_step or not reuse:
                 generator_tape = tf.GradientTape()
                 with generator_tape:
                     generated = self.fake_pairs(caption_tokens, sentence_vector, training=True)
@@ -1040,6 +1055,14 @@ class LSTMCGAN(TextToImageGAN):
     def image_size(self) -> int:
         return self.config.image_size
 
+    @property
+    def draws_random_images(self) -> bool:
+        return self.draws_noise or self._samples_word_positions
+
+    @property
+    def _samples_word_positions(self) -> bool:
+        return bool(self.config.word_positions) and self.config.loss_at == "every_word"
+
     def build(self, input_shape=None):
         self.built = True
 
@@ -1083,7 +1106,7 @@ class LSTMCGAN(TextToImageGAN):
         hidden = self.hidden_states(caption_tokens, training=training, networks=networks)
         loss_mask = word_loss_mask(caption_tokens, self.config.loss_at)
         last_weight = None
-        if training and self.config.word_positions and self.config.loss_at == "every_word":
+        if training and self._samples_word_positions:
             sampled = sample_word_positions(loss_mask, self.config.word_positions, self.seed_generator)
             if self.config.last_word_weight:
                 last = word_loss_mask(caption_tokens, "last_word")
