@@ -1,8 +1,8 @@
 """``python -m lstmgan_tf main-job``: the kit's main job, what ``make run`` does.
 
 On the built-in ``synthetic_flowers`` data, at the chosen profile (default
-``classroom``: 48 min on the slowest 2-core CPU measured from a fresh clone, install included;
-the 40 epochs before took 15 to 38 min):
+``classroom``: 38 min on the slowest 2-core CPU measured from a fresh clone, install included,
+48 before oneDNN's kernels; the 40 epochs before took 15 to 38 min):
 
 1. trains the LSTM-CGAN (`lstmgan_tf.models.lstm_cgan`), or resumes it from its
    last checkpoint when an earlier run was interrupted, or reuses it when it is

@@ -815,8 +815,9 @@ class TextToImageGAN(AdversarialModel):
         # PyTorch's DCGAN example (``netD(fake.detach())``, then
         # ``netD(fake)``): D's updates read them as constants and G's update
         # resumes the tape that recorded them. Random images are drawn afresh
-        # for G: with the same sampled words for D and G, one classroom run
-        # drew worse images (README, "Known differences from the papers").
+        # for G, as before: sharing the sampled words of D's updates with G
+        # makes a classroom step 10% cheaper, and one run could not say whether
+        # it costs anything (README, "Cheaper steps on the same machine").
         reuse = not self.draws_random_images
         generator_tape = tf.GradientTape()
         if reuse:
