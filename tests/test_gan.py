@@ -154,3 +154,84 @@ def test_unknown_dcgan_setting_is_refused():
         {"latent_dim": "7", "data.path": "/x"}, gan_module.DCGAN_SETTINGS, "dcgan"
     )
     assert settings == {"latent_dim": 7} and source == {"path": "/x"}
+
+
+def test_hinge_losses_match_their_formulas():
+    real_logits = np.array([[2.0], [-1.0], [0.5]], "float32")
+    fake_logits = np.array([[-3.0], [0.2], [1.0]], "float32")
+    expected_d = np.mean(np.maximum(0, 1 - real_logits) + np.maximum(0, 1 + fake_logits))
+    np.testing.assert_allclose(
+        models.discriminator_loss(real_logits, fake_logits, 3, loss="hinge"), expected_d, rtol=1e-6
+    )
+    np.testing.assert_allclose(models.generator_loss(fake_logits, 3, loss="hinge"), -np.mean(fake_logits), rtol=1e-6)
+    with pytest.raises(ValueError, match="unknown GAN loss 'wasserstein'"):
+        models.generator_loss(fake_logits, 3, loss="wasserstein")
+
+
+def test_profiles_pick_their_dcgan_recipe():
+    paper = gan_module.dcgan_recipe("paper")
+    assert paper == gan_module.DCGANRecipe()
+    assert (paper.gan_loss, paper.generator_upsampling, paper.generator_ema, paper.augment_translation) == (
+        "cross_entropy", "transpose", 0.0, 0.0
+    )
+    # The paper's DCGAN at a tiny size: transposed convolutions, no average, no shifts.
+    gan = models.build_dcgan("paper", image_size=32, latent_dim=8, generator_width=4, discriminator_width=4)
+    assert isinstance(gan.generator.get_layer("up_32"), keras.layers.Conv2DTranspose)
+    assert gan.average_generator is None and gan.inference_generator is gan.generator
+    assert gan.discriminator_steps == 2 and gan.gan_loss == "cross_entropy" and gan.augment_translation == 0.0
+    assert gan_module.dcgan_recipe("classroom") == gan_module.DCGAN_RECIPES["fast"]
+    assert gan_module.dcgan_recipe("classroom", generator_ema=0.0).generator_ema == 0.0
+    assert gan_module.dcgan_recipe("classroom", "paper") == paper
+    with pytest.raises(ValueError, match="unknown DCGAN recipe 'papr'"):
+        gan_module.dcgan_recipe("classroom", "papr")
+    with pytest.raises(ValueError, match="gan_recipe='quick'"):
+        gan_module.dcgan_recipe(models.gan._config.get_profile("smoke").replace(gan_recipe="quick"))
+
+
+def test_the_average_generator_follows_g_and_makes_the_images():
+    gan = _compiled(recipe=gan_module.DCGANRecipe(generator_ema=0.9))
+    start = [w.copy() for w in gan.average_generator.get_weights()]
+    np.testing.assert_array_equal(gan.average_generator.get_weights()[0], gan.generator.get_weights()[0])
+    images = tf.constant(_images())
+    for _ in range(3):
+        gan.train_step(images)
+    kernel = "project/kernel"
+    average = {w.path: w.numpy() for w in gan.average_generator.weights}
+    trained = {w.path: w.numpy() for w in gan.generator.weights}
+    assert not np.allclose(average[kernel], start[0]) and not np.allclose(average[kernel], trained[kernel])
+    # Its batch norm keeps statistics of its own activations.
+    assert not np.allclose(average["project_bn/moving_mean"], trained["project_bn/moving_mean"])
+    noise = np.random.default_rng(0).standard_normal((4, gan.latent_dim)).astype("float32")
+    np.testing.assert_allclose(
+        np.asarray(gan.generate(noise)), np.asarray(gan.average_generator(noise, training=False)), atol=1e-6
+    )
+    assert not np.allclose(np.asarray(gan.generate(noise)), np.asarray(gan.generator(noise, training=False)))
+    restored = models.GAN.from_config(gan.get_config())
+    assert restored.generator_ema == 0.9 and restored.average_generator is not None
+
+
+def test_translation_shifts_what_d_sees():
+    gan = _compiled(recipe=gan_module.DCGANRecipe(augment_translation=0.25))
+    images = tf.constant(_images(64))
+    shifted = np.asarray(gan.augment(images))
+    assert shifted.shape == images.shape and not np.allclose(shifted, images)
+    assert np.isfinite(float(gan.train_step(images)["d_loss"]))
+    plain = _compiled(recipe=gan_module.DCGANRecipe())
+    np.testing.assert_array_equal(np.asarray(plain.augment(images)), images)
+    generator = plain.generator
+    with pytest.raises(ValueError, match="augment_translation"):
+        models.GAN(generator, plain.discriminator, latent_dim=plain.latent_dim, augment_translation=0.5)
+    with pytest.raises(ValueError, match="generator_ema"):
+        models.GAN(generator, plain.discriminator, latent_dim=plain.latent_dim, generator_ema=1.0)
+    with pytest.raises(ValueError, match="gan_loss='wgan'"):
+        models.GAN(generator, plain.discriminator, latent_dim=plain.latent_dim, gan_loss="wgan")
+
+
+def test_recipe_settings_parse_by_type():
+    settings, _ = gan_module.parse_settings(
+        {"spectral_norm": "yes", "generator_ema": "0.99", "generator_upsampling": "transpose"},
+        gan_module.DCGAN_SETTINGS, "dcgan",
+    )
+    assert settings == {"spectral_norm": True, "generator_ema": 0.99, "generator_upsampling": "transpose"}
+    with pytest.raises(ValueError, match="spectral_norm='maybe'"):
+        gan_module.parse_settings({"spectral_norm": "maybe"}, gan_module.DCGAN_SETTINGS, "dcgan")

@@ -1,4 +1,10 @@
-"""The ``experiment`` command: ``python -m lstmgan_tf experiment lstm-discriminator|text-recipe ...``.
+"""The ``experiment`` command: ``python -m lstmgan_tf experiment lstm-discriminator|text-recipe|dcgan-recipe ...``.
+
+``dcgan-recipe`` trains the DCGAN's ``paper`` and ``fast`` recipes side by side
+(`lstmgan_tf.experiments.dcgan_recipe`) and writes a table (FID, KID, time) and
+a before/after figure per dataset:
+
+    python -m lstmgan_tf experiment dcgan-recipe --dataset synthetic_faces abstract_art --publish assets
 
 ``text-recipe`` is the text-to-image recipe ablation of
 `lstmgan_tf.experiments.text_recipe` (every row trained for ``--minutes``):
@@ -22,7 +28,7 @@ import argparse
 import os
 import time
 
-EXPERIMENTS = ("lstm-discriminator", "text-recipe")
+EXPERIMENTS = ("lstm-discriminator", "text-recipe", "dcgan-recipe")
 DEFAULT_DATASETS = ("synthetic_faces", "abstract_art")
 
 
@@ -50,14 +56,17 @@ def add_parser(subparsers) -> None:
         help="one or more of synthetic_faces, abstract_art, celeb_a (default: the first two)",
     )
     parser.add_argument("--seeds", type=_positive_int, default=3, help="number of seeds, 0..N-1 (default 3)")
-    parser.add_argument("--out", default=None, help="results folder (default: outputs/experiments/lstm_discriminator)")
+    parser.add_argument("--out", default=None,
+                        help="results folder (default: outputs/experiments/ and the experiment's name)")
     parser.add_argument("--publish", default=None, metavar="DIR",
-                        help="also copy the Markdown table and the chart here (e.g. assets)")
+                        help="also copy the Markdown table and the figures here (e.g. assets)")
     parser.add_argument("--sequence", default="rows", help="how the LSTM reads an image: rows, columns, patches")
     parser.add_argument("--cell", default="keras", help="LSTM cell: keras or handwritten")
     parser.add_argument("--quiet", action="store_true", help="no per-epoch training lines")
     parser.add_argument("--minutes", type=float, default=4.0,
                         help="text-recipe: training minutes of every run (default 4)")
+    parser.add_argument("--epochs", type=_positive_int, default=None,
+                        help="dcgan-recipe: DCGAN epochs of both recipes (default: the profile's)")
     parser.add_argument("--no-variants", action="store_true",
                         help="text-recipe: only the cumulative rows, not the variants that did not help")
     add_profile_argument(parser)
@@ -67,7 +76,32 @@ def add_parser(subparsers) -> None:
 def _run(args) -> int:
     if args.name == "text-recipe":
         return _run_text_recipe(args)
+    if args.name == "dcgan-recipe":
+        return _run_dcgan_recipe(args)
     return _run_lstm_discriminator(args)
+
+
+def _run_dcgan_recipe(args) -> int:
+    import shutil
+
+    from lstmgan_tf import config
+    from lstmgan_tf.experiments import dcgan_recipe
+
+    out_dir = args.out or config.outputs_dir("experiments", "dcgan_recipe")
+    datasets = list(dict.fromkeys(args.dataset))
+    start = time.perf_counter()
+    runs = dcgan_recipe.run_comparison(datasets, out_dir, profile=args.profile, epochs=args.epochs,
+                                       verbose=0 if args.quiet else 2)
+    print(dcgan_recipe.markdown_table(runs))
+    print(f"this call took {(time.perf_counter() - start) / 60:.1f} min")
+    written = [dcgan_recipe.TABLE_FILE, *(dcgan_recipe.FIGURE_FILE.format(dataset=name) for name in datasets)]
+    for name in written:
+        print(f"wrote {os.path.relpath(os.path.join(out_dir, name))}")
+        if args.publish:
+            os.makedirs(args.publish, exist_ok=True)
+            shutil.copyfile(os.path.join(out_dir, name), os.path.join(args.publish, name))
+            print(f"wrote {os.path.join(args.publish, name)}")
+    return 0
 
 
 def _run_text_recipe(args) -> int:

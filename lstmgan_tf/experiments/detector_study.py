@@ -537,8 +537,8 @@ def prepare_seed(study: StudyConfig, seed: int, out_dir: str, verbose=0):
         real_train=load_real_images(study, "train", study.train_per_class, seed),
         real_test=load_real_images(study, "test", study.test_per_class, seed),
         # Two different noise seeds: no generated test image comes from training noise.
-        fake_train=generate_images(gan.generator, study.train_per_class, gan.latent_dim, seed=2 * seed),
-        fake_test=generate_images(gan.generator, study.test_per_class, gan.latent_dim, seed=2 * seed + 1),
+        fake_train=generate_images(gan.inference_generator, study.train_per_class, gan.latent_dim, seed=2 * seed),
+        fake_test=generate_images(gan.inference_generator, study.test_per_class, gan.latent_dim, seed=2 * seed + 1),
         seed=seed,
     )
     return gan, history, sets

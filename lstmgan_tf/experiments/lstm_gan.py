@@ -75,6 +75,9 @@ def _with_lstm_discriminator(dcgan, lstm_discriminator, gan_class):
         latent_dim=dcgan.latent_dim,
         discriminator_steps=dcgan.discriminator_steps,
         generator_steps=dcgan.generator_steps,
+        gan_loss=dcgan.gan_loss,
+        augment_translation=dcgan.augment_translation,
+        generator_ema=dcgan.generator_ema,
         seed=dcgan.seed,
         name="dcgan_lstm_d",
     )
@@ -115,9 +118,10 @@ def _register_job():
             label_smoothing=job.config["label_smoothing"],
             jit_compile=options.jit_compile,
         )
-        # The CNN discriminator's width no longer describes the model.
+        # The CNN discriminator's settings no longer describe the model.
+        cnn_settings = ("discriminator_width", "spectral_norm", "discriminator_depth")
         model_config = {
-            **{key: value for key, value in job.config.items() if key != "discriminator_width"},
+            **{key: value for key, value in job.config.items() if key not in cnn_settings},
             "discriminator": "lstm",
             "lstm_units": units,
             "lstm_sequence": lstm_settings.get("lstm_sequence", "rows"),

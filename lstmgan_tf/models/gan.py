@@ -26,13 +26,14 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import keras
 import tensorflow as tf
 
 from lstmgan_tf import config as _config
-from lstmgan_tf.layers import dcgan
+from lstmgan_tf.layers import augmentation, dcgan
 
 # --------------------------------------------------------------------------
 # Losses. Every function takes logits (not probabilities): the sigmoid lives
@@ -57,10 +58,38 @@ def per_example_bce(logits, labels):
     return tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits)
 
 
-def discriminator_loss(real_logits, fake_logits, global_batch_size, label_smoothing=0.0):
+GAN_LOSSES = ("cross_entropy", "hinge")
+
+
+def adversarial_terms(logits, target: str, loss: str):
+    """Per-example adversarial loss of D's logits.
+
+    Args:
+        logits: ``(B, 1)`` or ``(B,)`` logits.
+        target: ``"real"`` or ``"fake"`` for D's loss; ``"generator"`` for G's
+            (non-saturating cross-entropy, or hinge's ``-D``).
+        loss: one of `GAN_LOSSES`: ``"cross_entropy"`` (Goodfellow et al.
+            2014) or ``"hinge"`` (Lim & Ye 2017; Miyato et al. 2018):
+            D ``relu(1 - real) + relu(1 + fake)``, G ``-D(fake)``.
+
+    Returns:
+        float32 ``(B,)``.
+    """
+    if loss not in GAN_LOSSES:
+        raise ValueError(f"unknown GAN loss {loss!r}; choose one of: {', '.join(GAN_LOSSES)}.")
+    logits = tf.reshape(tf.cast(logits, tf.float32), [-1])
+    if loss == "cross_entropy":
+        return per_example_bce(logits, 0.0 if target == "fake" else 1.0)
+    if target == "generator":
+        return -logits
+    return tf.nn.relu(1.0 - logits) if target == "real" else tf.nn.relu(1.0 + logits)
+
+
+def discriminator_loss(real_logits, fake_logits, global_batch_size, label_smoothing=0.0, loss="cross_entropy"):
     """The discriminator's loss: real images scored real, generated ones fake.
 
-    ``-log D(x) - log(1 - D(G(z)))``, averaged over the global batch.
+    ``-log D(x) - log(1 - D(G(z)))``, averaged over the global batch; or, with
+    ``loss="hinge"``, ``relu(1 - D(x)) + relu(1 + D(G(z)))``.
 
     Args:
         real_logits: logits of the discriminator on real images, ``(B, 1)``.
@@ -68,27 +97,34 @@ def discriminator_loss(real_logits, fake_logits, global_batch_size, label_smooth
         global_batch_size: batch size summed over all replicas.
         label_smoothing: one-sided label smoothing: real images get the label
             ``1 - label_smoothing`` (Salimans et al. 2016); 0 disables it.
+            Cross-entropy only.
+        loss: one of `GAN_LOSSES` (see `adversarial_terms`).
 
     Returns:
         A scalar: this replica's share of the global mean.
     """
-    real_loss = per_example_bce(real_logits, 1.0 - label_smoothing)
-    fake_loss = per_example_bce(fake_logits, 0.0)
-    return tf.nn.compute_average_loss(real_loss + fake_loss, global_batch_size=global_batch_size)
+    if loss == "cross_entropy":
+        per_example = per_example_bce(real_logits, 1.0 - label_smoothing) + per_example_bce(fake_logits, 0.0)
+    else:
+        per_example = adversarial_terms(real_logits, "real", loss) + adversarial_terms(fake_logits, "fake", loss)
+    return tf.nn.compute_average_loss(per_example, global_batch_size=global_batch_size)
 
 
-def generator_loss(fake_logits, global_batch_size):
-    """The generator's non-saturating loss ``-log D(G(z))`` (Goodfellow et al. 2014).
+def generator_loss(fake_logits, global_batch_size, loss="cross_entropy"):
+    """The generator's loss: the non-saturating ``-log D(G(z))`` (Goodfellow et al. 2014).
+
+    With ``loss="hinge"`` it is ``-D(G(z))`` (Lim & Ye 2017).
 
     Args:
         fake_logits: logits of the discriminator on generated images.
         global_batch_size: batch size summed over all replicas.
+        loss: one of `GAN_LOSSES`.
 
     Returns:
         A scalar: this replica's share of the global mean.
     """
     return tf.nn.compute_average_loss(
-        per_example_bce(fake_logits, 1.0), global_batch_size=global_batch_size
+        adversarial_terms(fake_logits, "generator", loss), global_batch_size=global_batch_size
     )
 
 
@@ -197,6 +233,52 @@ class AdversarialModel(keras.Model):
             if not optimizer.built:
                 optimizer.build(network.trainable_variables)
 
+    @staticmethod
+    def start_moving_average(averages, currents) -> None:
+        """Starts networks that keep a moving average at the trained networks' weights.
+
+        Averaging a GAN generator's weights over its last steps smooths out
+        the oscillation of adversarial training (Yazici et al. 2019, "The
+        Unusual Effectiveness of Averaging in GAN Training"; ProGAN, BigGAN and
+        StyleGAN make their images with the average). No optimizer trains the
+        averaged networks. Their batch-norm layers stay ``trainable`` all the
+        same: Keras runs a frozen batch norm in inference mode, and the
+        averaged networks' forward pass in training must update its statistics.
+
+        Args:
+            averages: the networks that hold the average.
+            currents: the trained networks, in the same order.
+        """
+        for average, current in zip(averages, currents):
+            average.set_weights(current.get_weights())
+            for layer in average.layers if isinstance(average, keras.Model) else [average]:
+                layer.trainable = isinstance(layer, keras.layers.BatchNormalization)
+
+    def update_moving_average(self, averages, currents, decay: float) -> None:
+        """One step of an exponential moving average of weights, after a generator update.
+
+        The decay ramps up as ``min(decay, (1 + n) / (10 + n))`` after n
+        generator updates (`tf.train.ExponentialMovingAverage`), so the average
+        follows early training. Batch-norm statistics are not averaged: an
+        average of the trained network's statistics does not describe the
+        averaged network's activations (the images come out paler). The
+        caller runs the averaged networks once in training mode instead, so
+        their batch norms track their own statistics (the idea of BigGAN's
+        "standing statistics", done as training goes).
+
+        Args:
+            averages: the networks that hold the average.
+            currents: the trained networks, in the same order.
+            decay: the largest decay, e.g. 0.999.
+        """
+        updates = tf.cast(self.g_optimizer.iterations, tf.float32)
+        decay = tf.minimum(decay, (1.0 + updates) / (10.0 + updates))
+        for average, current in zip(averages, currents):
+            for average_weight, weight in zip(average.weights, current.weights):
+                if weight.path.endswith(("/moving_mean", "/moving_variance")):
+                    continue
+                average_weight.assign(decay * average_weight + (1.0 - decay) * tf.cast(weight, average_weight.dtype))
+
     def global_batch_size(self, local_batch_size):
         """The batch size summed over all replicas, from this replica's batch size."""
         _, replicas = _replica_context()
@@ -294,12 +376,26 @@ class GAN(AdversarialModel):
         latent_dim: size of the noise vector.
         discriminator_steps: discriminator updates per training step.
         generator_steps: generator updates per training step.
+        gan_loss: ``"cross_entropy"`` (DCGAN, the papers) or ``"hinge"``
+            (`adversarial_terms`).
+        augment_translation: DiffAugment's translation (Zhao et al. 2020,
+            "Differentiable Augmentation for Data-Efficient GAN Training"):
+            every image D sees in training, real or generated, in D's and in
+            G's updates, is shifted by up to this fraction of its side. D can
+            then no longer learn the 2,048 training images by heart, and G's
+            gradient passes through the same shift. 0 switches it off.
+        generator_ema: decay of an exponential moving average of G's weights,
+            kept in a twin, ``average_generator``, that makes every image
+            outside training (`generate`, the sample grids, the detectors'
+            generated sets); see `AdversarialModel.update_moving_average`.
+            0 switches it off (the papers).
         seed: seed of the model's noise.
         **kwargs: passed to `keras.Model`.
 
     Call arguments:
         noise: ``(B, latent_dim)``. Calling the model generates images
-            (in inference mode unless ``training=True``).
+            (in inference mode, with the average when kept, unless
+            ``training=True``).
 
     The training data are images ``(B, H, W, 3)`` in [-1, 1], or dicts with an
     ``"image"`` entry (what `lstmgan_tf.data.load_dataset` yields).
@@ -312,6 +408,9 @@ class GAN(AdversarialModel):
         latent_dim: int,
         discriminator_steps: int = 1,
         generator_steps: int = 1,
+        gan_loss: str = "cross_entropy",
+        augment_translation: float = 0.0,
+        generator_ema: float = 0.0,
         seed=None,
         **kwargs,
     ):
@@ -320,24 +419,52 @@ class GAN(AdversarialModel):
         )
         if not isinstance(latent_dim, int) or latent_dim < 1:
             raise ValueError(f"latent_dim must be a positive integer, got {latent_dim!r}.")
+        if gan_loss not in GAN_LOSSES:
+            raise ValueError(f"gan_loss={gan_loss!r} is not supported; choose one of: {', '.join(GAN_LOSSES)}.")
+        if not 0.0 <= augment_translation < 0.5:
+            raise ValueError(f"augment_translation must be in [0, 0.5), got {augment_translation!r}.")
+        if not 0.0 <= generator_ema < 1.0:
+            raise ValueError(f"generator_ema must be a decay in [0, 1) (0 switches it off), got {generator_ema!r}.")
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = latent_dim
+        self.gan_loss = gan_loss
+        self.augment_translation = float(augment_translation)
+        self.generator_ema = float(generator_ema)
+        self.average_generator = None
+        if self.generator_ema:
+            self.average_generator = keras.models.clone_model(generator)
+            self.average_generator.name = f"average_{generator.name}"
+            self.start_moving_average([self.average_generator], [self.generator])
 
     @property
     def image_size(self) -> int:
         return int(self.generator.output_shape[1])
+
+    @property
+    def inference_generator(self) -> keras.Model:
+        """The generator that makes images outside training: the average when kept."""
+        return self.average_generator or self.generator
 
     def build(self, input_shape=None):
         # The sub-models are functional and already built; nothing to create.
         self.built = True
 
     def call(self, noise, training=False):
-        return self.generator(noise, training=training)
+        if training:
+            return self.generator(noise, training=True)
+        return self.generate(noise)
 
     def generate(self, noise):
         """Images in [-1, 1] for a batch of noise vectors, in inference mode."""
-        return self.generator(noise, training=False)
+        return self.inference_generator(noise, training=False)
+
+    def augment(self, images):
+        """What D sees of an image in training: shifted at random (``augment_translation``), or as it is."""
+        if not self.augment_translation:
+            return images
+        max_shift = int(round(self.augment_translation * int(images.shape[1])))
+        return augmentation.translate_randomly(images, max_shift, seed=self.seed_generator)
 
     def train_step(self, data):
         real_images = data["image"] if isinstance(data, dict) else data
@@ -354,10 +481,10 @@ class GAN(AdversarialModel):
             with tf.GradientTape() as tape:
                 # Real and fake batches go through D separately, so batch
                 # norm never mixes their statistics (Radford et al.).
-                real_logits = self.discriminator(real_images, training=True)
-                fake_logits = self.discriminator(fake_images, training=True)
+                real_logits = self.discriminator(self.augment(real_images), training=True)
+                fake_logits = self.discriminator(self.augment(fake_images), training=True)
                 d_loss = discriminator_loss(
-                    real_logits, fake_logits, global_batch_size, self.label_smoothing
+                    real_logits, fake_logits, global_batch_size, self.label_smoothing, self.gan_loss
                 )
             self.minimize(d_loss, tape, self.discriminator.trainable_variables, self.d_optimizer)
 
@@ -366,11 +493,15 @@ class GAN(AdversarialModel):
         for _ in range(self.generator_steps):
             noise = self.replica_noise(batch_size, self.latent_dim)
             with tf.GradientTape() as tape:
-                generated_logits = self.discriminator(
-                    self.generator(noise, training=True), training=True
-                )
-                g_loss = generator_loss(generated_logits, global_batch_size)
+                fake_images = self.generator(noise, training=True)
+                generated_logits = self.discriminator(self.augment(fake_images), training=True)
+                g_loss = generator_loss(generated_logits, global_batch_size, self.gan_loss)
             self.minimize(g_loss, tape, self.generator.trainable_variables, self.g_optimizer)
+            if self.average_generator is not None:
+                # The average follows G; one pass in training mode keeps its
+                # batch-norm statistics its own.
+                self.update_moving_average([self.average_generator], [self.generator], self.generator_ema)
+                self.average_generator(noise, training=True)
 
         return self.update_trackers(d_loss, g_loss, real_logits, fake_logits)
 
@@ -380,6 +511,9 @@ class GAN(AdversarialModel):
             "generator": keras.saving.serialize_keras_object(self.generator),
             "discriminator": keras.saving.serialize_keras_object(self.discriminator),
             "latent_dim": self.latent_dim,
+            "gan_loss": self.gan_loss,
+            "augment_translation": self.augment_translation,
+            "generator_ema": self.generator_ema,
         }
         return {**base_config, **config}
 
@@ -391,6 +525,65 @@ class GAN(AdversarialModel):
         return cls(**config)
 
 
+@dataclasses.dataclass(frozen=True)
+class DCGANRecipe:
+    """How the DCGAN trains, beyond its sizes (which come from the profile).
+
+    The ``paper`` recipe is Radford et al.'s DCGAN as the papers ran it. The
+    ``classroom`` and ``smoke`` profiles use ``fast`` (`DCGAN_RECIPES`),
+    which switches on what later work found to give clean images in far fewer
+    steps; each field is one switch, so an ablation turns one off.
+
+    Args:
+        gan_loss: ``"cross_entropy"`` (the paper) or ``"hinge"``
+            (`adversarial_terms`).
+        spectral_norm: spectral normalisation of every D layer, without D's
+            batch norm (Miyato et al. 2018; `lstmgan_tf.layers.dcgan.build_discriminator`).
+        discriminator_depth: D's convolutions per resolution (1: DCGAN).
+        generator_upsampling: ``"transpose"`` (DCGAN) or ``"resize"``
+            (nearest-neighbour doubling and a 3x3 convolution, Odena et al.
+            2016, "Deconvolution and Checkerboard Artifacts": no checkerboard).
+        generator_ema: decay of the moving average of G's weights that makes
+            the images (`GAN`); 0: off (the paper).
+        augment_translation: DiffAugment's translation of every image D sees
+            (`GAN`); 0: off (the paper).
+        discriminator_steps: D updates per G update; `None` takes the
+            profile's (2, paper 002's Algorithm 1).
+    """
+
+    gan_loss: str = "cross_entropy"
+    spectral_norm: bool = False
+    discriminator_depth: int = 1
+    generator_upsampling: str = "transpose"
+    generator_ema: float = 0.0
+    augment_translation: float = 0.0
+    discriminator_steps: int | None = None
+
+
+DCGAN_RECIPES = {
+    "paper": DCGANRecipe(),
+    "fast": DCGANRecipe(generator_upsampling="resize", generator_ema=0.999, discriminator_steps=1),
+}
+
+
+def dcgan_recipe(profile=None, name: str | None = None, **overrides) -> DCGANRecipe:
+    """A named DCGAN recipe (default: the profile's ``gan_recipe``), with fields overridden.
+
+    Args:
+        profile: a profile name or `Profile` (default: ``$LSTMGAN_PROFILE``).
+        name: a key of `DCGAN_RECIPES`; `None` takes the profile's.
+        **overrides: `DCGANRecipe` fields.
+    """
+    profile = _config.get_profile(profile)
+    if name is None:
+        name, source = profile.gan_recipe, f"profile {profile.name!r} names gan_recipe={profile.gan_recipe!r}"
+    else:
+        source = f"unknown DCGAN recipe {name!r}"
+    if name not in DCGAN_RECIPES:
+        raise ValueError(f"{source}; choose one of {', '.join(DCGAN_RECIPES)}.")
+    return dataclasses.replace(DCGAN_RECIPES[name], **overrides)
+
+
 def build_dcgan(
     profile=None,
     image_size: int | None = None,
@@ -400,6 +593,7 @@ def build_dcgan(
     discriminator_steps: int | None = None,
     generator_steps: int | None = None,
     seed=None,
+    recipe: DCGANRecipe | None = None,
 ) -> GAN:
     """Builds the DCGAN with sizes from a profile (each can be overridden).
 
@@ -409,24 +603,35 @@ def build_dcgan(
         latent_dim: size of the noise vector.
         generator_width: DCGAN's ``ngf``.
         discriminator_width: DCGAN's ``ndf``.
-        discriminator_steps: discriminator updates per step.
+        discriminator_steps: discriminator updates per step (default: the
+            recipe's, else the profile's).
         generator_steps: generator updates per step.
         seed: seed of the model's noise.
+        recipe: a `DCGANRecipe` (default: the profile's, `dcgan_recipe`).
 
     Returns:
         A built, uncompiled `GAN`.
     """
     profile = _config.get_profile(profile)
+    recipe = recipe or dcgan_recipe(profile)
     image_size = image_size or profile.image_size
     latent_dim = latent_dim or profile.latent_dim
-    generator = dcgan.build_generator(latent_dim, image_size, generator_width or profile.generator_width)
-    discriminator = dcgan.build_discriminator(image_size, discriminator_width or profile.discriminator_width)
+    generator = dcgan.build_generator(
+        latent_dim, image_size, generator_width or profile.generator_width, upsampling=recipe.generator_upsampling,
+    )
+    discriminator = dcgan.build_discriminator(
+        image_size, discriminator_width or profile.discriminator_width,
+        spectral_norm=recipe.spectral_norm, depth=recipe.discriminator_depth,
+    )
     gan = GAN(
         generator,
         discriminator,
         latent_dim=latent_dim,
-        discriminator_steps=discriminator_steps or profile.discriminator_steps,
+        discriminator_steps=discriminator_steps or recipe.discriminator_steps or profile.discriminator_steps,
         generator_steps=generator_steps or profile.generator_steps,
+        gan_loss=recipe.gan_loss,
+        augment_translation=recipe.augment_translation,
+        generator_ema=recipe.generator_ema,
         seed=seed,
         name="dcgan",
     )
@@ -449,7 +654,16 @@ DCGAN_SETTINGS = {
     "beta_1": float,
     "label_smoothing": float,
     "samples": int,
+    # A named recipe (`DCGAN_RECIPES`; default: the profile's), then its switches (`DCGANRecipe`).
+    "recipe": str,
+    "gan_loss": str,
+    "spectral_norm": bool,
+    "discriminator_depth": int,
+    "generator_upsampling": str,
+    "generator_ema": float,
+    "augment_translation": float,
 }
+RECIPE_SETTINGS = tuple(field.name for field in dataclasses.fields(DCGANRecipe))
 
 
 def parse_settings(extra, types: dict, model_name: str) -> tuple[dict, dict]:
@@ -475,7 +689,10 @@ def parse_settings(extra, types: dict, model_name: str) -> tuple[dict, dict]:
                 f"{', '.join(sorted(types))}, or data.OPTION for the dataset."
             )
         try:
-            settings[key] = types[key](value)
+            if types[key] is bool:
+                settings[key] = _config.parse_flag(value, f"--set {key}")
+            else:
+                settings[key] = types[key](value)
         except ValueError:
             raise ValueError(
                 f"setting {key}={value!r} of model {model_name!r} must be a {types[key].__name__}."
@@ -510,15 +727,18 @@ def _register_dcgan_job():
         )
         check_image_size(examples, image_size, dataset_name)
 
+        recipe = dcgan_recipe(
+            profile, settings.get("recipe"), **{key: settings[key] for key in RECIPE_SETTINGS if key in settings}
+        )
         gan = build_dcgan(
             profile,
             image_size=image_size,
             latent_dim=settings.get("latent_dim"),
             generator_width=settings.get("generator_width"),
             discriminator_width=settings.get("discriminator_width"),
-            discriminator_steps=settings.get("discriminator_steps"),
             generator_steps=settings.get("generator_steps"),
             seed=options.seed,
+            recipe=recipe,
         )
         learning_rate = settings.get("learning_rate", profile.learning_rate)
         beta_1 = settings.get("beta_1", profile.beta_1)
@@ -547,6 +767,7 @@ def _register_dcgan_job():
             "beta_1": beta_1,
             "label_smoothing": gan.label_smoothing,
             "examples": len(arrays.images),
+            **{key: value for key, value in dataclasses.asdict(recipe).items() if key != "discriminator_steps"},
         }
         return TrainingJob(model=gan, examples=examples, sample_fn=sample_fn, config=model_config)
 

@@ -47,7 +47,7 @@ import tensorflow as tf
 
 from lstmgan_tf import config as _config
 from lstmgan_tf.layers import augmentation, dcgan
-from lstmgan_tf.models.gan import AdversarialModel, accuracy, per_example_bce
+from lstmgan_tf.models.gan import GAN_LOSSES, AdversarialModel, accuracy, adversarial_terms, per_example_bce
 
 LOSS_POSITIONS = ("every_word", "last_word")
 
@@ -188,9 +188,6 @@ def sample_word_positions(loss_mask, count: int, seed=None):
     top = tf.math.top_k(scores, k=tf.minimum(count, length)).values
     threshold = top[:, -1:]
     return tf.logical_and(loss_mask, scores >= threshold)
-
-
-GAN_LOSSES = ("cross_entropy", "hinge")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -380,30 +377,6 @@ TEXT_GAN_RECIPES = {
 }
 
 
-def _is_batch_norm_statistic(weight) -> bool:
-    return weight.path.endswith(("/moving_mean", "/moving_variance"))
-
-
-def adversarial_terms(logits, target: str, loss: str):
-    """Per-example adversarial loss of D's logits.
-
-    Args:
-        logits: ``(B, 1)`` or ``(B,)`` logits.
-        target: ``"real"`` or ``"fake"`` for D's loss; ``"generator"`` for G's
-            (non-saturating cross-entropy, or hinge's ``-D``).
-        loss: one of `GAN_LOSSES`.
-
-    Returns:
-        float32 ``(B,)``.
-    """
-    logits = tf.reshape(tf.cast(logits, tf.float32), [-1])
-    if loss == "cross_entropy":
-        return per_example_bce(logits, 0.0 if target == "fake" else 1.0)
-    if target == "generator":
-        return -logits
-    return tf.nn.relu(1.0 - logits) if target == "real" else tf.nn.relu(1.0 + logits)
-
-
 def matching_terms(image_embeddings, sentence_vector, pair_caption, temperature: float, image_index=None):
     """Per-image in-batch matching loss: each image should pick its own caption.
 
@@ -559,37 +532,18 @@ class TextToImageGAN(AdversarialModel):
         return self.generator_networks(average=True) or self.generator_networks()
 
     def _start_generator_average(self) -> None:
-        """Starts the averaged twins at the trained networks' weights.
-
-        No optimizer trains the twins. Their batch-norm layers stay
-        ``trainable`` all the same: Keras runs a frozen batch norm in
-        inference mode, and the twins' forward pass must update its statistics.
-        """
-        for average, current in zip(self.generator_networks(average=True), self.generator_networks()):
-            average.set_weights(current.get_weights())
-            for layer in average.layers if isinstance(average, keras.Model) else [average]:
-                layer.trainable = isinstance(layer, keras.layers.BatchNormalization)
+        """Starts the averaged twins at the trained networks' weights."""
+        self.start_moving_average(self.generator_networks(average=True), self.generator_networks())
 
     def update_generator_average(self, caption_tokens, sentence_vector) -> None:
         """One step of the moving average (``generator_ema``), after a generator update.
 
-        The weights are averaged; the batch-norm statistics are not: an
-        average of the trained generator's statistics does not describe the
-        averaged generator's activations (the images came out paler). The
-        twins instead run once in training mode on the step's captions, so
-        their batch norms track their own statistics (the idea of BigGAN's
-        "standing statistics", done as training goes).
+        `update_moving_average` averages the weights; the twins then run once
+        in training mode on the step's captions, so that their batch norms
+        track their own statistics.
         """
-        updates = tf.cast(self.g_optimizer.iterations, tf.float32)
-        decay = tf.minimum(self.config.generator_ema, (1.0 + updates) / (10.0 + updates))
         averaged_networks = self.generator_networks(average=True)
-        for average, current in zip(averaged_networks, self.generator_networks()):
-            for average_weight, weight in zip(average.weights, current.weights):
-                if _is_batch_norm_statistic(weight):
-                    continue
-                average_weight.assign(
-                    decay * average_weight + (1.0 - decay) * tf.cast(weight, average_weight.dtype)
-                )
+        self.update_moving_average(averaged_networks, self.generator_networks(), self.config.generator_ema)
         self.fake_pairs(caption_tokens, sentence_vector, training=True, networks=averaged_networks)
 
     def _build_discriminator(self, config, sentence_vector_dim):
