@@ -21,6 +21,7 @@ def test_both_recipes_are_trained_and_measured(comparison):
     for run in runs:
         assert run.steps > 0 and run.seconds > 0 and run.samples > 0
         assert run.fid is not None and run.fid >= 0 and run.real_fid is not None
+        assert run.high_frequency_ratio > 0
     with open(os.path.join(out_dir, "synthetic_faces", "paper", "config.json"), encoding="utf-8") as handle:
         paper_config = json.load(handle)
     with open(os.path.join(out_dir, "synthetic_faces", "fast", "config.json"), encoding="utf-8") as handle:

@@ -52,12 +52,16 @@ def test_losses_match_the_textbook_formulas():
 
 
 def test_train_step_reports_the_trackers_by_name():
-    gan = _compiled()
+    gan = _compiled(recipe=gan_module.DCGANRecipe())
     logs = gan.train_step(tf.constant(_images()))
     assert sorted(logs) == ["d_fake_accuracy", "d_loss", "d_real_accuracy", "g_loss"]
     assert [metric.name for metric in gan.metrics] == ["d_loss", "g_loss", "d_real_accuracy", "d_fake_accuracy"]
     # Two discriminator updates per generator update (the paper's setting).
     assert int(gan.d_optimizer.iterations) == 2 and int(gan.g_optimizer.iterations) == 1
+    # The fast recipe updates D once per G update.
+    fast = _compiled()
+    fast.train_step(tf.constant(_images()))
+    assert int(fast.d_optimizer.iterations) == 1 and int(fast.g_optimizer.iterations) == 1
 
 
 def test_discriminator_loss_falls_while_the_generator_is_frozen():

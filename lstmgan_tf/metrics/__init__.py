@@ -1,6 +1,6 @@
 """Evaluation of generated images (the paper's Fig. 8 and beyond).
 
-- `similarity`: SSIM, feature distances, FID and KID.
+- `similarity`: SSIM, feature distances, FID and KID, high-frequency energy.
 - `features`: feature spaces (VGG-16 when its weights are on disk, else a
   classifier the kit trains on real images) and attribute accuracy.
 - `evaluation`: per-word evaluation of the text-to-image models, tables and
@@ -28,6 +28,7 @@ from lstmgan_tf.metrics.features import (
 from lstmgan_tf.metrics.similarity import (
     feature_distances,
     frechet_distance,
+    high_frequency_energy,
     kernel_distance,
     ssim_scores,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "evaluation_captions",
     "feature_distances",
     "frechet_distance",
+    "high_frequency_energy",
     "kernel_distance",
     "load_feature_space",
     "markdown_table",
