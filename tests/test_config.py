@@ -17,6 +17,7 @@ def test_paper_profile_holds_the_papers_settings():
     paper = config.get_profile("paper")
     assert (paper.image_size, paper.batch_size, paper.epochs) == (64, 64, 600)
     assert (paper.learning_rate, paper.beta_1, paper.discriminator_steps) == (2e-4, 0.5, 2)
+    assert (paper.gan_recipe, paper.text_gan_recipe) == ("paper", "paper")
 
 
 def test_unknown_profile_lists_the_valid_names(monkeypatch):

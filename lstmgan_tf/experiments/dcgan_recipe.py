@@ -174,16 +174,15 @@ def markdown_table(runs) -> str:
         return "—" if value is None else f"{value:.{digits}f}"
 
     lines = [
-        "| dataset | recipe | epochs | G updates | time (s) | high-frequency energy ÷ real's | FID ↓ | KID ×1000 ↓ "
-        "| real-vs-real FID / KID ×1000 |",
+        "| dataset | recipe | epochs | G updates | time (s) | high-frequency energy ÷ real's | FID ↓ | KID ↓ "
+        "| real-vs-real FID / KID |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
-        floor = "—" if run.real_fid is None else f"{run.real_fid:.1f} / {1000 * run.real_kid:.1f}"
-        kid = None if run.kid is None else 1000 * run.kid
+        floor = "—" if run.real_fid is None else f"{run.real_fid:.1f} / {run.real_kid:.1f}"
         lines.append(
             f"| {run.dataset} | {RECIPES[run.recipe]} | {run.epochs} | {run.steps} | {run.seconds:.0f} | "
-            f"{number(run.high_frequency_ratio, 2)} | {number(run.fid)} | {number(kid)} | {floor} |"
+            f"{number(run.high_frequency_ratio, 2)} | {number(run.fid)} | {number(run.kid)} | {floor} |"
         )
     samples = max(run.samples for run in runs)
     lines.append("")
