@@ -199,12 +199,13 @@ def test_the_average_generator_follows_g_and_makes_the_images():
     images = tf.constant(_images())
     for _ in range(3):
         gan.train_step(images)
-    kernel = "project/kernel"
     average = {w.path: w.numpy() for w in gan.average_generator.weights}
     trained = {w.path: w.numpy() for w in gan.generator.weights}
-    assert not np.allclose(average[kernel], start[0]) and not np.allclose(average[kernel], trained[kernel])
+    assert not set(average) & set(trained), "the average's variables need paths of their own"
+    kernel = "average_project/kernel"
+    assert not np.allclose(average[kernel], start[0]) and not np.allclose(average[kernel], trained["project/kernel"])
     # Its batch norm keeps statistics of its own activations.
-    assert not np.allclose(average["project_bn/moving_mean"], trained["project_bn/moving_mean"])
+    assert not np.allclose(average["average_project_bn/moving_mean"], trained["project_bn/moving_mean"])
     noise = np.random.default_rng(0).standard_normal((4, gan.latent_dim)).astype("float32")
     np.testing.assert_allclose(
         np.asarray(gan.generate(noise)), np.asarray(gan.average_generator(noise, training=False)), atol=1e-6

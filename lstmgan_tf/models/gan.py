@@ -433,7 +433,13 @@ class GAN(AdversarialModel):
         self.generator_ema = float(generator_ema)
         self.average_generator = None
         if self.generator_ema:
-            self.average_generator = keras.models.clone_model(generator)
+            # Its layers are renamed too, so that no variable path is G's.
+            self.average_generator = keras.models.clone_model(
+                generator,
+                clone_function=lambda layer: layer.__class__.from_config(
+                    {**layer.get_config(), "name": f"average_{layer.name}"}
+                ),
+            )
             self.average_generator.name = f"average_{generator.name}"
             self.start_moving_average([self.average_generator], [self.generator])
 
