@@ -55,7 +55,7 @@ class RecipeRun:
     recipe: str
     epochs: int
     steps: int
-    seconds: float
+    seconds: float | None
     samples: int = 0
     high_frequency_ratio: float | None = None
     fid: float | None = None
@@ -84,18 +84,34 @@ def _feature_classifier(dataset: str, profile, out_dir: str, seed: int):
     return classifier, train
 
 
-def _distances(classifier, generated, real_test, real_train) -> dict:
-    from lstmgan_tf.metrics import similarity
+class _RealReference:
+    """What every recipe of one dataset is compared with, computed once per dataset."""
 
-    test_features = classifier.features(real_test)
-    generated_features = classifier.features(generated)
-    train_features = classifier.features(real_train)
-    return {
-        "fid": similarity.frechet_distance(generated_features, test_features),
-        "kid": similarity.kernel_distance(generated_features, test_features),
-        "real_fid": similarity.frechet_distance(train_features, test_features),
-        "real_kid": similarity.kernel_distance(train_features, test_features),
-    }
+    def __init__(self, classifier, real_test, real_train):
+        from lstmgan_tf.metrics import high_frequency_energy, similarity
+
+        self.classifier = classifier
+        self.high_frequency_energy = high_frequency_energy(real_test)
+        self.test_features = self.floor = None
+        if classifier is not None:
+            self.test_features = classifier.features(real_test)
+            train_features = classifier.features(real_train)
+            self.floor = {
+                "real_fid": similarity.frechet_distance(train_features, self.test_features),
+                "real_kid": similarity.kernel_distance(train_features, self.test_features),
+            }
+
+    def measure(self, run: "RecipeRun", generated) -> None:
+        """Fills ``run``'s high-frequency ratio and, with a classifier, its FID, KID and the real floor."""
+        from lstmgan_tf.metrics import high_frequency_energy, similarity
+
+        run.high_frequency_ratio = high_frequency_energy(generated) / self.high_frequency_energy
+        if self.classifier is None:
+            return
+        features = self.classifier.features(generated)
+        run.fid = float(similarity.frechet_distance(features, self.test_features))
+        run.kid = float(similarity.kernel_distance(features, self.test_features))
+        run.real_fid, run.real_kid = (float(self.floor[key]) for key in ("real_fid", "real_kid"))
 
 
 def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = None, seed: int = 0,
@@ -115,7 +131,7 @@ def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = No
     """
     from lstmgan_tf import data, training
     from lstmgan_tf.experiments.detector_study import generate_images, train_or_load
-    from lstmgan_tf.metrics import high_frequency_energy
+    from lstmgan_tf.training.checkpoints import has_final_weights
 
     profile = kit_config.get_profile(profile)
     epochs = epochs or profile.epochs
@@ -124,20 +140,19 @@ def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = No
     for dataset in datasets:
         classifier, real_train = _feature_classifier(dataset, profile, out_dir, seed)
         real_test = data.load_arrays(dataset, split="test", count=SAMPLES, profile=profile, seed=seed).images
+        reference = _RealReference(classifier, real_test, real_train.images[:SAMPLES])
         grids = {}
         for recipe in RECIPES:
             run_dir = os.path.join(out_dir, dataset, recipe)
             options = training.TrainOptions(seed=seed, extra={"recipe": recipe})
+            trained_before = has_final_weights(run_dir)
             start = time.perf_counter()
-            gan, history = train_or_load("dcgan", dataset, run_dir, profile, epochs, options, verbose)
-            seconds = _training_seconds(run_dir, time.perf_counter() - start)
+            gan, _ = train_or_load("dcgan", dataset, run_dir, profile, epochs, options, verbose)
+            seconds = _training_seconds(run_dir, None if trained_before else time.perf_counter() - start)
             generated = generate_images(gan.inference_generator, SAMPLES, gan.latent_dim, seed=seed + 1)
             grids[recipe] = generated[:16]
-            run = RecipeRun(dataset, recipe, epochs, int(gan.g_optimizer.iterations), seconds, len(real_test),
-                            high_frequency_energy(generated) / high_frequency_energy(real_test))
-            if classifier is not None:
-                for key, value in _distances(classifier, generated, real_test, real_train.images[:SAMPLES]).items():
-                    setattr(run, key, float(value))
+            run = RecipeRun(dataset, recipe, epochs, int(gan.g_optimizer.iterations), seconds, len(real_test))
+            reference.measure(run, generated)
             runs.append(run)
         _save_figure(grids, dataset, epochs, os.path.join(out_dir, FIGURE_FILE.format(dataset=dataset)))
     files.write_text(os.path.join(out_dir, "results.json"),
@@ -146,14 +161,21 @@ def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = No
     return runs
 
 
-def _training_seconds(run_dir: str, measured: float) -> float:
-    """The run's own training time, kept beside it so that a loaded run reports it too."""
+def _training_seconds(run_dir: str, measured: float | None) -> float | None:
+    """The run's training time, kept beside it so that a loaded run reports it too.
+
+    ``measured`` is `None` when this call only loaded the run; a run finished
+    elsewhere, with no time kept, then reports `None`. A resumed run counts
+    the time since it resumed.
+    """
     path = os.path.join(run_dir, "training_seconds.json")
+    if measured is not None:
+        files.write_text(path, json.dumps({"seconds": round(measured, 1)}))
+        return measured
     if os.path.isfile(path):
         with open(path, encoding="utf-8") as handle:
             return float(json.load(handle)["seconds"])
-    files.write_text(path, json.dumps({"seconds": round(measured, 1)}))
-    return measured
+    return None
 
 
 def _save_figure(grids: dict, dataset: str, epochs: int, path: str) -> None:
@@ -181,7 +203,7 @@ def markdown_table(runs) -> str:
     for run in runs:
         floor = "—" if run.real_fid is None else f"{run.real_fid:.1f} / {run.real_kid:.1f}"
         lines.append(
-            f"| {run.dataset} | {RECIPES[run.recipe]} | {run.epochs} | {run.steps} | {run.seconds:.0f} | "
+            f"| {run.dataset} | {RECIPES[run.recipe]} | {run.epochs} | {run.steps} | {number(run.seconds, 0)} | "
             f"{number(run.high_frequency_ratio, 2)} | {number(run.fid)} | {number(run.kid)} | {floor} |"
         )
     samples = max(run.samples for run in runs)

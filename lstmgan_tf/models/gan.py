@@ -279,6 +279,17 @@ class AdversarialModel(keras.Model):
                     continue
                 average_weight.assign(decay * average_weight + (1.0 - decay) * tf.cast(weight, average_weight.dtype))
 
+    def shift_randomly(self, images, fraction: float):
+        """DiffAugment's translation (Zhao et al. 2020): each image shifted by up to ``fraction`` of its side.
+
+        The identity when ``fraction`` is 0. Drawn from the model's seed
+        generator (`lstmgan_tf.layers.augmentation.translate_randomly`).
+        """
+        if not fraction:
+            return images
+        max_shift = int(round(fraction * int(images.shape[1])))
+        return augmentation.translate_randomly(images, max_shift, seed=self.seed_generator)
+
     def global_batch_size(self, local_batch_size):
         """The batch size summed over all replicas, from this replica's batch size."""
         _, replicas = _replica_context()
@@ -467,10 +478,7 @@ class GAN(AdversarialModel):
 
     def augment(self, images):
         """What D sees of an image in training: shifted at random (``augment_translation``), or as it is."""
-        if not self.augment_translation:
-            return images
-        max_shift = int(round(self.augment_translation * int(images.shape[1])))
-        return augmentation.translate_randomly(images, max_shift, seed=self.seed_generator)
+        return self.shift_randomly(images, self.augment_translation)
 
     def train_step(self, data):
         real_images = data["image"] if isinstance(data, dict) else data

@@ -634,9 +634,8 @@ class TextToImageGAN(AdversarialModel):
         With ``with_features``, also D's pooled features ``phi(x)`` (B, C) of a
         projection D, from the same forward pass: ``(logits, features)``.
         """
-        if training and self.config.augment_translation:
-            max_shift = int(round(self.config.augment_translation * self.config.image_size))
-            images = augmentation.translate_randomly(images, max_shift, seed=self.seed_generator)
+        if training:
+            images = self.shift_randomly(images, self.config.augment_translation)
         if training and self.config.augment_dihedral:
             images = augmentation.rotate_and_flip_randomly(images, self.config.augment_dihedral,
                                                            seed=self.seed_generator)
@@ -773,8 +772,8 @@ class TextToImageGAN(AdversarialModel):
         # makes a classroom step 10% cheaper, and one run could not say whether
         # it costs anything (README, "Cheaper steps on the same machine").
         reuse = not self.draws_random_images
-        generator_tape = tf.GradientTape()
         if reuse:
+            generator_tape = tf.GradientTape()
             with generator_tape:
                 generated = self.fake_pairs(caption_tokens, sentence_vector, training=True)
 
