@@ -1,4 +1,4 @@
-"""Figures: image grids with captions, per-word strips, training curves, GIFs.
+"""Figures: image grids with captions, per-word strips, training and accuracy curves, GIFs.
 
 Every function takes images as arrays in [-1, 1] (what the models produce and the
 datasets yield) or in [0, 1]/uint8, and returns a matplotlib `Figure`, so the same
@@ -349,5 +349,95 @@ def gate_heatmaps(gates: dict, words: Sequence[str], units: int | None = 16, tit
     axes[0][0].set_ylabel("unit")
     if title:
         figure.suptitle(title, fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+def metric_curves(
+    rows: Sequence[dict], labels: dict, metrics: Sequence[tuple[str, str]] = (("accuracy", "held-out accuracy (%)"),),
+    x_key: str = "generator_epoch", panel_key: str = "dataset", references: dict | None = None,
+    title: str | None = None, x_label: str = "generator epoch (log scale)",
+):
+    """Metrics against a step, one line per model with a band of ± one standard deviation.
+
+    One row of panels per metric, one column per value of ``panel_key``. Made
+    for the LSTM-as-discriminator study (each detector against the generator
+    of several epochs) but reads any rows of that shape.
+
+    Args:
+        rows: dicts with ``x_key``, ``panel_key``, ``"discriminator"`` (a key
+            of ``labels``), ``"seeds"`` and, per metric ``m``, ``m + "_mean"``
+            and ``m + "_std"``.
+        labels: line key -> legend label, in drawing order.
+        metrics: ``(metric, axis label)`` pairs, one row of panels each.
+        x_key: the row field on the x axis (log scale).
+        panel_key: one panel per value of this field.
+        references: optional line key -> a published value of the first
+            metric, drawn as a dashed line in the line's colour.
+        title: figure title.
+        x_label: the x axis label.
+
+    Returns:
+        The matplotlib `Figure`.
+    """
+    if not rows:
+        raise ValueError("no rows to plot.")
+    panels = list(dict.fromkeys(row[panel_key] for row in rows))
+    colours = dict(zip(labels, plt.rcParams["axes.prop_cycle"].by_key()["color"][:len(labels)]))
+    figure, axes = plt.subplots(len(metrics), len(panels), figsize=(4.6 * len(panels) + 2.8, 3.3 * len(metrics)),
+                                squeeze=False, sharey="row", sharex="col")
+    for metric_row, (metric, axis_label) in enumerate(metrics):
+        for axis, panel in zip(axes[metric_row], panels):
+            panel_rows = [row for row in rows if row[panel_key] == panel]
+            for key, label in labels.items():
+                line = sorted((row for row in panel_rows if row["discriminator"] == key), key=lambda row: row[x_key])
+                if not line:
+                    continue
+                steps = np.array([row[x_key] for row in line])
+                mean = np.array([row[f"{metric}_mean"] for row in line], dtype=float)
+                std = np.array([row[f"{metric}_std"] if row["seeds"] > 1 else 0.0 for row in line], dtype=float)
+                axis.plot(steps, mean, marker="o", markersize=4, color=colours[key], label=label)
+                axis.fill_between(steps, mean - std, mean + std, color=colours[key], alpha=0.2)
+                if metric_row == 0 and references and key in references:
+                    axis.axhline(references[key], color=colours[key], linestyle="--", linewidth=1,
+                                 label=f"{label}: published {references[key]:.2f}")
+            axis.set_xscale("log")
+            # The steps themselves as ticks: "1 2 3 5 9 15" reads better than powers of ten.
+            steps = sorted({row[x_key] for row in panel_rows})
+            axis.set_xticks(steps, [str(step) for step in steps])
+            axis.minorticks_off()
+            axis.grid(alpha=0.3)
+            if metric_row == 0:
+                axis.set_title(str(panel))
+            if metric_row == len(metrics) - 1:
+                axis.set_xlabel(x_label)
+        axes[metric_row][0].set_ylabel(axis_label)
+    axes[0][-1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def accuracy_by_step_plot(accuracies, title: str | None = None, step_name: str = "rows"):
+    """Accuracy (%) of a sequence model after it has read ``1, 2, ..., T`` steps.
+
+    Args:
+        accuracies: ``T`` accuracies in [0, 1].
+        title: figure title (default: says how many steps).
+        step_name: what one step is (``rows``, ``columns``, ``patches``).
+
+    Returns:
+        The matplotlib `Figure`.
+    """
+    accuracies = np.asarray(accuracies) * 100
+    figure, axis = plt.subplots(figsize=(5.5, 3.2))
+    axis.plot(np.arange(1, len(accuracies) + 1), accuracies, marker="o", markersize=3)
+    axis.axhline(50, color="black", linestyle=":", linewidth=1)
+    axis.set_xlabel(f"{step_name} read (top to bottom)" if step_name == "rows" else f"{step_name} read")
+    axis.set_ylabel("held-out accuracy (%)")
+    axis.set_ylim(40, 102)
+    axis.grid(alpha=0.3)
+    axis.set_title(title or f"What the LSTM knows after each of its {len(accuracies)} {step_name}")
     figure.tight_layout()
     return figure

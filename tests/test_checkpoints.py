@@ -187,6 +187,30 @@ def test_history_rows_are_replaced_when_an_epoch_is_trained_again(tmp_path):
     assert callbacks.read_history_csv(path) == {"loss": [1.0, 0.4]}
 
 
+def test_weight_snapshots_keep_the_chosen_epochs_across_a_resume(tmp_path):
+    """Epochs 1 and 3 of a 3-epoch run stopped after epoch 2: both kept, each with that epoch's weights."""
+    import keras
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    inputs, targets = np.ones((8, 2), "float32"), np.full((8, 1), 5.0, "float32")
+    folder = tmp_path / "snapshots"
+    snapshots = callbacks.WeightSnapshots(folder, [3, 1])
+    weights_after = {}
+    for first, last in ((0, 2), (2, 3)):  # Two fits, as the runner resumes: epochs count on.
+        model.fit(inputs, targets, epochs=last, initial_epoch=first, verbose=0, callbacks=[
+            snapshots, keras.callbacks.LambdaCallback(
+                on_epoch_end=lambda epoch, logs: weights_after.update({epoch + 1: model.get_weights()}))])
+    assert sorted(os.listdir(folder)) == ["epoch_001.weights.h5", "epoch_003.weights.h5"]
+    for epoch in (1, 3):
+        model.load_weights(callbacks.WeightSnapshots.path(folder, epoch))
+        for kept, expected in zip(model.get_weights(), weights_after[epoch]):
+            np.testing.assert_array_equal(kept, expected)
+    assert not np.allclose(weights_after[1][0], weights_after[3][0])
+    with pytest.raises(ValueError, match="positive integers"):
+        callbacks.WeightSnapshots(folder, [0, 2])
+
+
 def test_the_crash_test_kills_resumes_and_compares(tmp_path, capsys):
     from lstmgan_tf.training import crash_test
 

@@ -6,7 +6,8 @@
   with no image in both, even when the real images hold duplicates.
 
 Each checker runs the student's function on inputs built to expose the usual
-mistakes and compares it with `lstmgan_tf.layers.ImageToSequence` or
+mistakes and compares it with `lstmgan_tf.layers.ImageToSequence`,
+`lstmgan_tf.metrics.accuracy_at_threshold` or
 `lstmgan_tf.experiments.detector_study`; every typical wrong answer gets its
 own message.
 
@@ -71,7 +72,7 @@ def check_image_to_rows(image_to_rows: Callable) -> Feedback:
 
 def check_accuracy_at_threshold(accuracy: Callable) -> Feedback:
     """Checks ``accuracy(logits, labels) -> float in [0, 1]``, a positive logit meaning "real" (1)."""
-    from lstmgan_tf.experiments.detector_study import accuracy_at_threshold
+    from lstmgan_tf.metrics.detection import accuracy_at_threshold
 
     # Logits between 0 and 0.5 tell a threshold of 0.5 from one of 0, and the
     # classes are unbalanced so that a flipped sign gives a different number.

@@ -1,9 +1,9 @@
 """Paper experiments run over seeds, with tables and charts.
 
 - `lstmgan_tf.experiments.detector_study`: the LSTM-as-discriminator study of
-  paper 000 (an LSTM and a CNN detector trained after the fact on a frozen
-  DCGAN, against the GAN's own discriminator), with held-out data, ROC AUC and
-  error bars.
+  paper 000 (LSTM and CNN detectors trained after the fact against the
+  generator of several epochs of one DCGAN run, beside the GAN's own
+  discriminator), with held-out data, ROC AUC and error bars.
 - `lstmgan_tf.experiments.lstm_gan`: the GAN whose discriminator is an LSTM
   (`build_lstm_gan`; the runner's model ``dcgan_lstm_d``).
 - `lstmgan_tf.experiments.commands`: ``python -m lstmgan_tf experiment ...``.
@@ -14,15 +14,13 @@ from lstmgan_tf.experiments.detector_study import (
     PAPER_ACCURACY,
     DetectorSets,
     StudyConfig,
-    accuracy_at_threshold,
     accuracy_by_steps_seen,
     build_detector_sets,
     content_hashes,
     evaluate_discriminator,
-    evaluate_seed,
+    evaluate_generator_epoch,
     generate_images,
     prepare_seed,
-    roc_auc,
     run_seed,
     run_study,
     summarise,
@@ -35,15 +33,13 @@ __all__ = [
     "PAPER_ACCURACY",
     "DetectorSets",
     "StudyConfig",
-    "accuracy_at_threshold",
     "accuracy_by_steps_seen",
     "build_detector_sets",
     "content_hashes",
     "evaluate_discriminator",
-    "evaluate_seed",
+    "evaluate_generator_epoch",
     "generate_images",
     "prepare_seed",
-    "roc_auc",
     "run_seed",
     "run_study",
     "summarise",

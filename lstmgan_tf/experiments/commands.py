@@ -13,9 +13,11 @@ a before/after figure per dataset:
 
 ``lstm-discriminator``:
 
-Runs the LSTM-as-discriminator study of paper 000 over seeds and datasets and
-writes its table (CSV + Markdown) and bar chart. Finished seeds are kept in
-``--out`` and read back, so an interrupted run picks up where it stopped:
+Runs the LSTM-as-discriminator study of paper 000 over seeds and datasets: one
+DCGAN per seed, detectors against its generator at several epochs. Writes its
+table (CSV + Markdown) and the accuracy-against-epoch figure. Finished
+generator epochs are kept in ``--out`` and read back, so an interrupted run
+picks up where it stopped:
 
     python -m lstmgan_tf experiment lstm-discriminator \\
         --dataset synthetic_faces abstract_art --seeds 3 --profile classroom \\
@@ -60,13 +62,18 @@ def add_parser(subparsers) -> None:
                         help="results folder (default: outputs/experiments/ and the experiment's name)")
     parser.add_argument("--publish", default=None, metavar="DIR",
                         help="also copy the Markdown table and the figures here (e.g. assets)")
-    parser.add_argument("--sequence", default="rows", help="how the LSTM reads an image: rows, columns, patches")
+    parser.add_argument("--sequence", nargs="+", default=["rows", "columns", "patches"], metavar="HOW",
+                        help="lstm-discriminator: the LSTM detectors, one per way of reading an image "
+                             "(rows, columns, patches; default all three)")
     parser.add_argument("--cell", default="keras", help="LSTM cell: keras or handwritten")
+    parser.add_argument("--no-batch-norm-refresh", action="store_true",
+                        help="lstm-discriminator: keep the detectors' batch-norm moving averages of training "
+                             "instead of recomputing them for the final weights")
     parser.add_argument("--quiet", action="store_true", help="no per-epoch training lines")
     parser.add_argument("--minutes", type=float, default=4.0,
                         help="text-recipe: training minutes of every run (default 4)")
     parser.add_argument("--epochs", type=_positive_int, default=None,
-                        help="dcgan-recipe: DCGAN epochs of both recipes (default: the profile's)")
+                        help="dcgan-recipe, lstm-discriminator: DCGAN epochs (default: the profile's)")
     parser.add_argument("--no-variants", action="store_true",
                         help="text-recipe: only the cumulative rows, not the variants that did not help")
     add_profile_argument(parser)
@@ -130,14 +137,18 @@ def _run_lstm_discriminator(args) -> int:
     profile = config.get_profile(args.profile)
     # Checked before anything is trained, so a typo costs nothing.
     studies = [
-        study.StudyConfig.from_profile(profile, dataset=name, lstm_sequence=args.sequence, lstm_cell=args.cell)
+        study.StudyConfig.from_profile(
+            profile, dataset=name, lstm_sequences=tuple(args.sequence), lstm_cell=args.cell,
+            refresh_batch_norm=not args.no_batch_norm_refresh,
+            **({"gan_epochs": args.epochs} if args.epochs else {}),
+        )
         for name in dict.fromkeys(args.dataset)
     ]
     out_dir = args.out or config.outputs_dir("experiments", "lstm_discriminator")
     start = time.perf_counter()
     results = study.run_study(studies, args.seeds, out_dir, verbose=0 if args.quiet else 2)
     report = study.write_report(results, out_dir, publish_dir=args.publish)
-    print(study.markdown_table(report["rows"]))
+    print(study.markdown_table(report["rows"], report["differences"]))
     print(
         f"{len(results)} seed runs; this call took {study.format_duration(time.perf_counter() - start)}, "
         f"the seeds' recorded compute {study.format_duration(study.total_seconds(results))} "

@@ -3,10 +3,13 @@
 - `similarity`: SSIM, feature distances, FID and KID, high-frequency energy.
 - `features`: feature spaces (VGG-16 when its weights are on disk, else a
   classifier the kit trains on real images) and attribute accuracy.
+- `detection`: a discriminator's accuracy and ROC AUC on real vs generated
+  images (the LSTM-as-discriminator study).
 - `evaluation`: per-word evaluation of the text-to-image models, tables and
   the per-word figure.
 """
 
+from lstmgan_tf.metrics.detection import accuracy_at_threshold, roc_auc
 from lstmgan_tf.metrics.evaluation import (
     ModelEvaluation,
     evaluate_images,
@@ -37,6 +40,7 @@ __all__ = [
     "AttributeClassifier",
     "FeatureSpace",
     "ModelEvaluation",
+    "accuracy_at_threshold",
     "attribute_accuracy",
     "caption_mentions",
     "evaluate_images",
@@ -50,6 +54,7 @@ __all__ = [
     "load_feature_space",
     "markdown_table",
     "per_word_figure",
+    "roc_auc",
     "ssim_scores",
     "vgg16_feature_space",
     "write_tables",

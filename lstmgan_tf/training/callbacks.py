@@ -16,6 +16,9 @@ Each works with any model of the kit and with plain ``model.fit``:
 - `TensorBoardLogger`: scalars every epoch and the sample grid as an image.
   It writes the event files with TensorFlow alone (no `tensorboard` package
   needed to write them; ``tensorboard --logdir OUT/logs`` reads them).
+- `WeightSnapshots`: keeps the model's weights at chosen epochs
+  (``epoch_005.weights.h5``, ...), so that a later study can go back to the
+  generator of epoch 5 (the checkpoint manager keeps only the last few).
 """
 
 from __future__ import annotations
@@ -216,6 +219,43 @@ class TimeBudget(keras.callbacks.Callback):
             self.elapsed = time.perf_counter() - self.started
             if self.elapsed >= self.seconds:
                 self.model.stop_training = True
+
+
+class WeightSnapshots(keras.callbacks.Callback):
+    """Saves the model's weights at the end of chosen epochs, one file per epoch.
+
+    Checkpoints exist to resume a run and only the last few are kept; a
+    snapshot is kept for good, to study the model as it was at that epoch
+    (`lstmgan_tf.experiments.detector_study` trains detectors against the
+    generator of several epochs of one run). Epochs count from 1 and across
+    resumed runs. Each file is written atomically; put this callback before
+    the epoch-end checkpoint, so that a run killed in between redoes the epoch
+    and writes the file.
+
+    Args:
+        folder: where ``epoch_NNN.weights.h5`` files go.
+        epochs: the epochs (from 1) to keep.
+    """
+
+    def __init__(self, folder, epochs):
+        super().__init__()
+        epochs = sorted(set(epochs))
+        if not epochs or any(not isinstance(e, int) or isinstance(e, bool) or e < 1 for e in epochs):
+            raise ValueError(f"epochs must be positive integers, got {epochs!r}.")
+        self.folder = os.fspath(folder)
+        self.epochs = tuple(epochs)
+
+    @staticmethod
+    def path(folder, epoch: int) -> str:
+        """The snapshot file of ``epoch`` in ``folder``."""
+        return os.path.join(os.fspath(folder), f"epoch_{epoch:03d}.weights.h5")
+
+    def on_epoch_end(self, epoch, logs=None):
+        from lstmgan_tf import files
+
+        if epoch + 1 in self.epochs:
+            with files.atomic_path(self.path(self.folder, epoch + 1)) as temporary:
+                self.model.save_weights(temporary)
 
 
 class EpochCSVLogger(keras.callbacks.Callback):

@@ -198,7 +198,7 @@ def train(
         options: `registry.TrainOptions` (seed, batch size, mixed precision, XLA, ...).
         verbose: ``model.fit``'s verbosity (``"auto"``, 0, 1 = progress bar, 2).
         checkpoint_every: steps between checkpoints (default: the profile's).
-        callbacks: extra Keras callbacks.
+        callbacks: extra Keras callbacks; they see each epoch's end before its checkpoint.
         deterministic: make every TensorFlow op deterministic
             (`tf.config.experimental.enable_op_determinism`; slower, for the
             whole process), so that the same seed gives the same weights, with
@@ -324,7 +324,8 @@ def train(
             _callbacks.EpochCSVLogger(os.path.join(out_dir, "history.csv")),
             _callbacks.TensorBoardLogger(os.path.join(out_dir, "logs"), samples_from=sample_grid),
         ]
-    run_callbacks += [checkpointer, *callbacks]
+    # The caller's callbacks also come before the epoch's checkpoint (see above).
+    run_callbacks += [*callbacks, checkpointer]
     if chief:
         run_callbacks.append(_callbacks.GifOnTrainEnd(samples_dir, os.path.join(out_dir, "samples.gif")))
     if verbose:
