@@ -158,6 +158,7 @@ def test_runner_writes_the_table_and_resumes_per_generator_epoch(tmp_path, capsy
     import imageio.v3 as iio
 
     assert iio.imread(out / study.CHART_FILE).ndim == 3
+    assert iio.imread(out / study.GENERATORS_FILE.format(dataset="abstract_art")).ndim == 3
 
     seed_folder = out / "smoke" / "abstract_art" / "seed_0"
     for epoch in (1, 2):

@@ -156,4 +156,15 @@ def _run_lstm_discriminator(args) -> int:
     )
     for key in ("csv", "markdown", "chart"):
         print(f"wrote {os.path.relpath(report[key])}")
+    import shutil
+
+    from lstmgan_tf.viz import save_figure
+
+    for config in studies:
+        # What the detectors were shown, seed 0's generators.
+        name = study.GENERATORS_FILE.format(dataset=config.dataset)
+        path = save_figure(study.plot_generator_epochs(config, 0, out_dir), os.path.join(out_dir, name))
+        print(f"wrote {os.path.relpath(path)}")
+        if args.publish:
+            shutil.copyfile(path, os.path.join(args.publish, name))
     return 0

@@ -91,6 +91,7 @@ TABLE_COLUMNS = (
 RESULTS_FILE = "results.json"
 TABLE_STEM = "lstm_discriminator_table"
 CHART_FILE = "lstm_discriminator_curve.png"
+GENERATORS_FILE = "lstm_discriminator_generators_{dataset}.png"
 
 
 def snapshot_epochs(final_epoch: int, count: int = SNAPSHOT_COUNT) -> tuple[int, ...]:
@@ -1009,6 +1010,27 @@ def plot_curves(rows: Sequence[dict], title: str | None = None):
         rows, names, metrics=(("accuracy", "held-out accuracy (%)"), ("roc_auc_pct", "ROC AUC × 100")),
         references=PAPER_ACCURACY, title=title or default_title,
     )
+
+
+def plot_generator_epochs(study: StudyConfig, seed: int, out_dir: str, images_per_epoch: int = 8):
+    """What the detectors were shown: a row of generated images per kept generator epoch, then real ones.
+
+    Uses the seed's trained GAN in ``out_dir`` (trains it if missing) and the
+    same noise for every epoch. Returns the matplotlib `Figure`.
+    """
+    from lstmgan_tf.viz import image_grid
+
+    run_dir = gan_dir(out_dir, study, seed)
+    gan, _ = train_or_load_gan(study, seed, run_dir)
+    rows = []
+    for epoch in study.generator_epochs:
+        load_generator_epoch(gan, run_dir, epoch)
+        rows.append(generate_images(gan.inference_generator, images_per_epoch, gan.latent_dim, seed=2 * seed + 1))
+    rows.append(load_real_images(study, "test", images_per_epoch, seed))
+    names = [f"epoch {epoch}" for epoch in study.generator_epochs] + ["real (held out)"]
+    captions = [name if column == 0 else "" for name in names for column in range(images_per_epoch)]
+    return image_grid(np.concatenate(rows), captions=captions, columns=images_per_epoch, cell_size=0.9,
+                      title=f"{study.dataset}, seed {seed}: the generator at each kept epoch")
 
 
 def write_report(results: Sequence[dict], out_dir: str, publish_dir: str | None = None) -> dict:
