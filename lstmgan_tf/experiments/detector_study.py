@@ -911,12 +911,16 @@ def _spread(mean, std, seeds, digits):
     return f"{mean:.{digits}f} ± {std:.{digits}f}" if seeds > 1 else f"{mean:.{digits}f}"
 
 
-def _markdown_grid(header: Sequence[str], lines: Sequence[Sequence[str]]) -> list[str]:
-    return [
-        "| " + " | ".join(header) + " |",
-        "|---|---:|" + "---:|" * (len(header) - 2),
-        *("| " + " | ".join(cells) + " |" for cells in lines),
-    ]
+def _markdown_grid(header: Sequence[str], keys, names, rows_by_key: dict, cell) -> list[str]:
+    """A Markdown table: a line per ``(dataset, epoch)`` of ``keys``, a column per name, ``cell(row)`` in each."""
+    lines = ["| " + " | ".join(header) + " |", "|---|---:|" + "---:|" * (len(header) - 2)]
+    for dataset, epoch in keys:
+        cells = [dataset, str(epoch)]
+        for name in names:
+            row = rows_by_key.get((dataset, epoch, name))
+            cells.append("—" if row is None else cell(row))
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 def markdown_table(rows: Sequence[dict], differences: Sequence[dict] | None = None) -> str:
@@ -927,19 +931,13 @@ def markdown_table(rows: Sequence[dict], differences: Sequence[dict] | None = No
     LSTM detector minus the CNN detector.
     """
     names = [name for name in DISCRIMINATORS if any(row["discriminator"] == name for row in rows)]
-    by_key = {(row["dataset"], row["generator_epoch"], row["discriminator"]): row for row in rows}
     keys = list(dict.fromkeys((row["dataset"], row["generator_epoch"]) for row in rows))
-    grid = []
-    for dataset, epoch in keys:
-        cells = [dataset, str(epoch)]
-        for name in names:
-            row = by_key.get((dataset, epoch, name))
-            cells.append("—" if row is None else (
-                f"{_spread(row['accuracy_mean'], row['accuracy_std'], row['seeds'], 1)} "
-                f"({_spread(row['roc_auc_mean'], row['roc_auc_std'], row['seeds'], 3)})"
-            ))
-        grid.append(cells)
-    lines = _markdown_grid(["dataset", "generator epoch", *(DISCRIMINATORS[name] for name in names)], grid)
+    lines = _markdown_grid(
+        ["dataset", "generator epoch", *(DISCRIMINATORS[name] for name in names)], keys, names,
+        {(row["dataset"], row["generator_epoch"], row["discriminator"]): row for row in rows},
+        lambda row: (f"{_spread(row['accuracy_mean'], row['accuracy_std'], row['seeds'], 1)} "
+                     f"({_spread(row['roc_auc_mean'], row['roc_auc_std'], row['seeds'], 3)})"),
+    )
     seeds = sorted({row["seeds"] for row in rows})
     weights = {name: next(r["parameters"] for r in rows if r["discriminator"] == name) for name in names}
     spread_note = (
@@ -958,18 +956,12 @@ def markdown_table(rows: Sequence[dict], differences: Sequence[dict] | None = No
     ]
     if differences:
         detectors = [name for name in DISCRIMINATORS if any(row["detector"] == name for row in differences)]
-        by_key = {(row["dataset"], row["generator_epoch"], row["detector"]): row for row in differences}
-        grid = []
-        for dataset, epoch in keys:
-            cells = [dataset, str(epoch)]
-            for name in detectors:
-                row = by_key.get((dataset, epoch, name))
-                cells.append("—" if row is None else (
-                    f"{row['difference_mean']:+.1f}" + (f" ± {row['difference_std']:.1f}" if row["seeds"] > 1 else "")
-                ))
-            grid.append(cells)
-        header = ["dataset", "generator epoch", *(f"{DISCRIMINATORS[name]} − CNN" for name in detectors)]
-        lines += ["", *_markdown_grid(header, grid), "",
+        lines += ["", *_markdown_grid(
+            ["dataset", "generator epoch", *(f"{DISCRIMINATORS[name]} − CNN" for name in detectors)], keys, detectors,
+            {(row["dataset"], row["generator_epoch"], row["detector"]): row for row in differences},
+            lambda row: f"{row['difference_mean']:+.1f}" + (
+                f" ± {row['difference_std']:.1f}" if row["seeds"] > 1 else ""),
+        ), "",
                   "Accuracy difference in points, paired by seed (mean ± std of the per-seed differences): "
                   "above 0, the LSTM reading that way beats the CNN detector of the same size."]
     return "\n".join(lines) + "\n"
