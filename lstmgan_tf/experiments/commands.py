@@ -15,7 +15,8 @@ a before/after figure per dataset:
 
 Runs the LSTM-as-discriminator study of paper 000 over seeds and datasets: one
 DCGAN per seed, detectors against its generator at several epochs. Writes its
-table (CSV + Markdown) and the accuracy-against-epoch figure. Finished
+tables (CSV + Markdown), a figure of accuracy and ROC AUC against the
+generator's epoch, and one of the generators' images per dataset. Finished
 generator epochs are kept in ``--out`` and read back, so an interrupted run
 picks up where it stopped:
 
