@@ -194,7 +194,8 @@ def test_runner_writes_the_table_and_resumes_per_generator_epoch(tmp_path, capsy
     results_path.write_text(json.dumps({**resumed, "seconds": 12345.0}))
     assert cli.main(argv) == 0
     assert json.loads(results_path.read_text())["seconds"] == 12345.0
-    assert "recorded compute 205 min 45 s" in capsys.readouterr().out
+    assert f"recorded compute 205 min 45 s, of which the GANs {study.format_duration(first['gan_seconds'])}" in (
+        capsys.readouterr().out)
 
 
 def test_a_run_without_the_snapshots_the_study_needs_is_refused(tmp_path):

@@ -152,8 +152,8 @@ def _run_lstm_discriminator(args) -> int:
     print(study.markdown_table(report["rows"], report["differences"]))
     print(
         f"{len(results)} seed runs; this call took {study.format_duration(time.perf_counter() - start)}, "
-        f"the seeds' recorded compute {study.format_duration(study.total_seconds(results))} "
-        f"(profile {profile.name})."
+        f"the seeds' recorded compute {study.format_duration(study.total_seconds(results))}, of which the GANs "
+        f"{study.format_duration(study.total_seconds(results, 'gan_seconds'))} (profile {profile.name})."
     )
     for key in ("csv", "markdown", "chart"):
         print(f"wrote {os.path.relpath(report[key])}")

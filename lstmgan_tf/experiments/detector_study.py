@@ -755,9 +755,9 @@ def run_seed(study: StudyConfig, seed: int, out_dir: str, verbose=0) -> dict:
     todo = [epoch for epoch in study.generator_epochs if epoch not in done]
     if not todo:
         return results
-    from lstmgan_tf.training.checkpoints import has_final_weights
-
     import keras
+
+    from lstmgan_tf.training.checkpoints import has_final_weights
 
     start = time.perf_counter()
     run_dir = gan_dir(out_dir, study, seed)
@@ -1045,9 +1045,12 @@ def write_report(results: Sequence[dict], out_dir: str, publish_dir: str | None 
             "differences": differences}
 
 
-def total_seconds(results: Sequence[dict]) -> float:
-    """Compute time of the seeds as recorded (a resumed seed counts its last run only)."""
-    return float(sum(result.get("seconds", 0.0) for result in results))
+def total_seconds(results: Sequence[dict], key: str = "seconds") -> float:
+    """Compute time of the seeds as recorded (a resumed seed counts its last run only).
+
+    ``key="gan_seconds"`` gives the part spent training the GANs.
+    """
+    return float(sum(result.get(key, 0.0) for result in results))
 
 
 def format_duration(seconds: float) -> str:
