@@ -40,6 +40,7 @@ def image_grid(
     title: str | None = None,
     cell_size: float = 1.6,
     caption_width: int = 28,
+    row_labels: Sequence[str] | None = None,
 ):
     """Draws images in a grid, each with an optional caption under it.
 
@@ -50,6 +51,8 @@ def image_grid(
         title: optional figure title.
         cell_size: inches per image.
         caption_width: characters per caption line before wrapping.
+        row_labels: optional list of one string per row, written to the left
+            of the row (e.g. which model drew it).
 
     Returns:
         The matplotlib `Figure`.
@@ -62,6 +65,8 @@ def image_grid(
         raise ValueError(f"got {count} images but {len(captions)} captions.")
     columns = columns or max(1, math.ceil(math.sqrt(count)))
     rows = max(1, math.ceil(count / columns))
+    if row_labels is not None and len(row_labels) != rows:
+        raise ValueError(f"got {rows} rows of images but {len(row_labels)} row labels.")
     caption_lines = 0
     if captions:
         caption_lines = max(len(textwrap.wrap(c, caption_width)) for c in captions)
@@ -72,8 +77,13 @@ def image_grid(
     pixels_per_inch = (image_width + gap) / cell_size
     cell_width = image_width + gap
     cell_height = image_height + gap + int(math.ceil(0.16 * caption_lines * pixels_per_inch))
-    corners = [((index // columns) * cell_height, (index % columns) * cell_width + gap // 2) for index in range(count)]
-    mosaic = np.full((rows * cell_height, columns * cell_width, 3), 255, dtype=np.uint8)
+    # Room on the left for the row labels, about 0.055 inch per character at their font size.
+    label_width = int(math.ceil(0.055 * max(map(len, row_labels)) * pixels_per_inch)) if row_labels else 0
+    corners = [
+        ((index // columns) * cell_height, label_width + (index % columns) * cell_width + gap // 2)
+        for index in range(count)
+    ]
+    mosaic = np.full((rows * cell_height, label_width + columns * cell_width, 3), 255, dtype=np.uint8)
     for (top, left), image in zip(corners, pixels):
         mosaic[top:top + image_height, left:left + image_width] = image
     mosaic_inches = (mosaic.shape[1] / pixels_per_inch, mosaic.shape[0] / pixels_per_inch)
@@ -85,6 +95,8 @@ def image_grid(
     for (top, left), caption in zip(corners, captions or []):
         axis.text(left + image_width / 2, top + image_height + gap / 2, "\n".join(textwrap.wrap(caption, caption_width)),
                   fontsize=6.5, ha="center", va="top")
+    for row, label in enumerate(row_labels or []):
+        axis.text(label_width - gap, row * cell_height + image_height / 2, label, fontsize=6.5, ha="right", va="center")
     if title:
         figure.suptitle(title, y=1.0 - 0.1 / (mosaic_inches[1] + title_inches), va="top")
     return figure

@@ -22,7 +22,27 @@ def test_image_grid_places_every_image_with_its_caption():
     matplotlib.pyplot.close(figure)
 
 
+def test_image_grid_writes_row_labels_left_of_their_rows():
+    images = np.stack([np.full((8, 8, 3), value, np.uint8) for value in (10, 20, 30, 40)])
+    plain = viz.image_grid(images, columns=2)
+    labelled = viz.image_grid(images, columns=2, row_labels=["first model", "second"])
+    (axis,) = labelled.axes
+    mosaic = axis.get_images()[0].get_array()
+    assert mosaic.shape[1] > plain.axes[0].get_images()[0].get_array().shape[1]
+    labels = {text.get_text(): text.get_position() for text in axis.texts}
+    assert list(labels) == ["first model", "second"]
+    # Each label sits left of its row's first image, at the height of that row.
+    for label, value in (("first model", 10), ("second", 30)):
+        rows, columns = np.nonzero(np.all(mosaic == value, axis=-1))
+        x, y = labels[label]
+        assert x <= columns.min() and rows.min() <= y <= rows.max()
+    for figure in (plain, labelled):
+        matplotlib.pyplot.close(figure)
+
+
 def test_image_grid_checks_its_input():
+    with pytest.raises(ValueError, match="got 2 rows of images but 1 row labels"):
+        viz.image_grid(np.zeros((4, 4, 4, 3)), columns=2, row_labels=["one"])
     with pytest.raises(ValueError, match="got 2 images but 1 captions"):
         viz.image_grid(np.zeros((2, 4, 4, 3)), captions=["one"])
     with pytest.raises(ValueError, match=r"images must have shape \(N, H, W, 3\)"):

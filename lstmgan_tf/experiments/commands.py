@@ -1,10 +1,12 @@
 """The ``experiment`` command: ``python -m lstmgan_tf experiment lstm-discriminator|text-recipe|dcgan-recipe ...``.
 
 ``dcgan-recipe`` trains the DCGAN's ``paper`` and ``fast`` recipes side by side
-(`lstmgan_tf.experiments.dcgan_recipe`) and writes a table (FID, KID, time) and
-a before/after figure per dataset:
+(`lstmgan_tf.experiments.dcgan_recipe`), or any of its ``VARIANTS`` (the
+recipe's parts one at a time, the LSTM discriminator in the loop), and writes a
+table (FID, KID, time) and a before/after figure per dataset:
 
-    python -m lstmgan_tf experiment dcgan-recipe --dataset synthetic_faces abstract_art --publish assets
+    python -m lstmgan_tf experiment dcgan-recipe --dataset synthetic_faces abstract_art --variants all \\
+        --publish assets
 
 ``text-recipe`` is the text-to-image recipe ablation of
 `lstmgan_tf.experiments.text_recipe` (every row trained for ``--minutes``):
@@ -47,6 +49,7 @@ def _positive_int(text: str) -> int:
 
 def add_parser(subparsers) -> None:
     from lstmgan_tf.cli import add_profile_argument
+    from lstmgan_tf.experiments import dcgan_recipe
 
     parser = subparsers.add_parser(
         "experiment",
@@ -75,6 +78,9 @@ def add_parser(subparsers) -> None:
                         help="text-recipe: training minutes of every run (default 4)")
     parser.add_argument("--epochs", type=_positive_int, default=None,
                         help="dcgan-recipe, lstm-discriminator: DCGAN epochs (default: the profile's)")
+    parser.add_argument("--variants", nargs="+", default=None, metavar="NAME",
+                        help=f"dcgan-recipe: the runs to compare, from: {', '.join(dcgan_recipe.VARIANTS)}, "
+                             f"or all (default: {' '.join(dcgan_recipe.DEFAULT_VARIANTS)})")
     parser.add_argument("--no-variants", action="store_true",
                         help="text-recipe: only the cumulative rows, not the variants that did not help")
     add_profile_argument(parser)
@@ -99,16 +105,16 @@ def _run_dcgan_recipe(args) -> int:
     datasets = list(dict.fromkeys(args.dataset))
     start = time.perf_counter()
     runs = dcgan_recipe.run_comparison(datasets, out_dir, profile=args.profile, epochs=args.epochs,
+                                       variants=args.variants or dcgan_recipe.DEFAULT_VARIANTS,
                                        verbose=0 if args.quiet else 2)
     print(dcgan_recipe.markdown_table(runs))
     print(f"this call took {(time.perf_counter() - start) / 60:.1f} min")
-    written = [dcgan_recipe.TABLE_FILE, *(dcgan_recipe.FIGURE_FILE.format(dataset=name) for name in datasets)]
-    for name in written:
-        print(f"wrote {os.path.relpath(os.path.join(out_dir, name))}")
+    for path in dcgan_recipe.write_report(runs, out_dir):
+        print(f"wrote {os.path.relpath(path)}")
         if args.publish:
             os.makedirs(args.publish, exist_ok=True)
-            shutil.copyfile(os.path.join(out_dir, name), os.path.join(args.publish, name))
-            print(f"wrote {os.path.join(args.publish, name)}")
+            published = shutil.copyfile(path, os.path.join(args.publish, os.path.basename(path)))
+            print(f"wrote {published}")
     return 0
 
 

@@ -1,10 +1,13 @@
-"""The DCGAN's two recipes side by side: the papers' DCGAN and the ``fast`` one, at one profile.
+"""The DCGAN's recipes side by side: the papers' DCGAN, the ``fast`` one, its parts, and an LSTM discriminator.
 
 `lstmgan_tf.models.gan.DCGAN_RECIPES` holds two ways to train the same DCGAN
 networks: ``paper`` (Radford et al. 2016 with paper 002's two D updates per G
 update, the `paper` profile's) and ``fast`` (what the `classroom` profile uses).
-`run_comparison` trains both on each dataset with the kit's runner, for the
-same epochs, and measures:
+`VARIANTS` names the runs a comparison can hold: both recipes, ``fast`` with
+one of its three parts undone (the ablation), and either recipe with paper
+000's LSTM in the loop as the discriminator (``dcgan_lstm_d``).
+`run_comparison` trains the chosen variants on each dataset with the kit's
+runner, for the same epochs, and measures:
 
 - FID and KID of generated images against the dataset's held-out ``test``
   images, in the features of an attribute classifier trained on the real
@@ -15,13 +18,14 @@ same epochs, and measures:
   generated images over that of real ones: speckle and checkerboard with no
   learning involved (the classifier, trained on blurred and noisy images,
   barely sees them), for every dataset;
-- training time;
-- a before/after figure: the same noise through both generators.
+- training time and the discriminator's trainable weights;
+- a before/after figure: the same noise through every generator, a row each.
 
     python -m lstmgan_tf experiment dcgan-recipe --dataset synthetic_faces abstract_art \\
-        --out outputs/experiments/dcgan_recipe --publish assets
+        --variants all --out outputs/experiments/dcgan_recipe --publish assets
 
-Finished runs in ``out_dir`` are loaded, not retrained.
+Runs go to ``out_dir/PROFILE/DATASET/VARIANT``; finished runs are loaded, not
+retrained.
 """
 
 from __future__ import annotations
@@ -36,35 +40,91 @@ import numpy as np
 from lstmgan_tf import config as kit_config
 from lstmgan_tf import files
 
-#: The recipes compared, in table order, with the name a reader sees.
-RECIPES = {"paper": "the papers' DCGAN (`paper` recipe)", "fast": "`fast` recipe"}
+
+@dataclasses.dataclass(frozen=True)
+class Variant:
+    """One row of the comparison: a registered model and the ``--set`` settings of its run.
+
+    Args:
+        label: what a reader sees in the table and the figure.
+        model: ``"dcgan"`` or ``"dcgan_lstm_d"``.
+        settings: `lstmgan_tf.training.TrainOptions` ``extra`` of the run.
+    """
+
+    label: str
+    model: str = "dcgan"
+    settings: dict = dataclasses.field(default_factory=dict)
+
+
+#: The runs a comparison can hold, in table order. The ``fast_*`` rows undo
+#: one part of the ``fast`` recipe each (`lstmgan_tf.models.gan.DCGAN_RECIPES`).
+VARIANTS = {
+    "paper": Variant("the papers' DCGAN (`paper` recipe)", settings={"recipe": "paper"}),
+    "fast": Variant("`fast` recipe", settings={"recipe": "fast"}),
+    "fast_two_d_steps": Variant("`fast`, but 2 D updates per G update",
+                                settings={"recipe": "fast", "discriminator_steps": 2}),
+    "fast_transposed": Variant("`fast`, but transposed convolutions",
+                               settings={"recipe": "fast", "generator_upsampling": "transpose"}),
+    "fast_no_ema": Variant("`fast`, but no moving average of G", settings={"recipe": "fast", "generator_ema": 0.0}),
+    "paper_lstm_d": Variant("`paper` recipe, LSTM discriminator", "dcgan_lstm_d", {"recipe": "paper"}),
+    "fast_lstm_d": Variant("`fast` recipe, LSTM discriminator", "dcgan_lstm_d", {"recipe": "fast"}),
+}
+#: What ``experiment dcgan-recipe`` compares unless told otherwise.
+DEFAULT_VARIANTS = ("paper", "fast")
 #: Generated and real images each FID / KID compares.
 SAMPLES = 1024
 #: Epochs of the feature classifier (at most the profile's ``judge_epochs``,
 #: which the text models' judge needs to count petals).
 FEATURE_EPOCHS = 15
+#: Generated images per run in the figure.
+GRID_IMAGES = 8
 TABLE_FILE = "dcgan_recipe.md"
 FIGURE_FILE = "dcgan_recipe_{dataset}.png"
 
 
+def check_variants(names) -> tuple[str, ...]:
+    """The variant names, in `VARIANTS` order without repeats; ``"all"`` stands for every one.
+
+    Raises:
+        ValueError: for an unknown name, or none at all.
+    """
+    names = list(names)
+    unknown = [name for name in names if name not in VARIANTS and name != "all"]
+    if unknown or not names:
+        raise ValueError(f"unknown DCGAN variant(s) {unknown}; choose from {', '.join(VARIANTS)} or all.")
+    return tuple(name for name in VARIANTS if name in names or "all" in names)
+
+
 @dataclasses.dataclass
 class RecipeRun:
-    """One recipe trained on one dataset, and what it measured."""
+    """One variant trained on one dataset, and what it measured."""
 
     dataset: str
-    recipe: str
+    variant: str
     epochs: int
     steps: int
     seconds: float | None
+    discriminator_weights: int = 0
     samples: int = 0
     high_frequency_ratio: float | None = None
     fid: float | None = None
     kid: float | None = None
     real_fid: float | None = None
     real_kid: float | None = None
+    #: The first `GRID_IMAGES` generated images (uint8), for the figure; not in `to_dict`.
+    grid: np.ndarray | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict:
+        """The measurements, as ``results.json`` keeps them."""
+        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self) if field.name != "grid"}
 
 
-def _feature_classifier(dataset: str, profile, out_dir: str, seed: int):
+def run_dir(out_dir: str, profile, dataset: str, variant: str) -> str:
+    """The run folder of one variant on one dataset: ``out_dir/PROFILE/DATASET/VARIANT``."""
+    return os.path.join(out_dir, kit_config.get_profile(profile).name, dataset, variant)
+
+
+def _feature_classifier(dataset: str, profile, folder: str, seed: int):
     """An attribute classifier trained on the dataset's real train images, or `None` without attributes."""
     import keras
 
@@ -74,7 +134,7 @@ def _feature_classifier(dataset: str, profile, out_dir: str, seed: int):
     train = data.load_arrays(dataset, split="train", profile=profile, seed=seed)
     if not train.attributes:
         return None, train
-    path = os.path.join(out_dir, f"{dataset}_classifier.weights.h5")
+    path = os.path.join(folder, f"{dataset}_classifier.weights.h5")
     keras.utils.set_random_seed(seed)
     classifier = AttributeClassifier(train.image_size, train.attribute_values)
     if os.path.isfile(path):
@@ -85,7 +145,7 @@ def _feature_classifier(dataset: str, profile, out_dir: str, seed: int):
 
 
 class _RealReference:
-    """What every recipe of one dataset is compared with, computed once per dataset."""
+    """What every variant of one dataset is compared with, computed once per dataset."""
 
     def __init__(self, classifier, real_test, real_train):
         from lstmgan_tf.metrics import high_frequency_energy, similarity
@@ -115,50 +175,67 @@ class _RealReference:
 
 
 def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = None, seed: int = 0,
-                   verbose=0) -> list[RecipeRun]:
-    """Trains (or loads) each recipe on each dataset and measures it.
+                   variants=DEFAULT_VARIANTS, verbose=0) -> list[RecipeRun]:
+    """Trains (or loads) each variant on each dataset and measures it.
 
     Args:
         datasets: dataset names, e.g. ``["synthetic_faces", "abstract_art"]``.
-        out_dir: the results folder; run folders go to ``out_dir/DATASET/RECIPE``.
-        profile: the profile whose sizes both recipes use.
-        epochs: DCGAN epochs of both (default: the profile's ``epochs``).
+        out_dir: the results folder; run folders go to ``out_dir/PROFILE/DATASET/VARIANT`` (`run_dir`).
+        profile: the profile whose sizes every variant uses.
+        epochs: epochs of every run (default: the profile's ``epochs``).
         seed: seed of the runs, the noise and the classifier.
+        variants: keys of `VARIANTS` (or ``"all"``).
         verbose: ``model.fit``'s verbosity.
 
     Returns:
-        One `RecipeRun` per dataset and recipe, in `RECIPES` order.
+        One `RecipeRun` per dataset and variant, in `VARIANTS` order
+        (`write_report` writes them down).
     """
     from lstmgan_tf import data, training
-    from lstmgan_tf.experiments.detector_study import generate_images, train_or_load
+    from lstmgan_tf.experiments.detector_study import generate_images, train_or_load, trainable_parameter_count
     from lstmgan_tf.training.checkpoints import has_final_weights
 
+    variants = check_variants(variants)
     profile = kit_config.get_profile(profile)
     epochs = epochs or profile.epochs
-    os.makedirs(out_dir, exist_ok=True)
     runs = []
     for dataset in datasets:
-        classifier, real_train = _feature_classifier(dataset, profile, out_dir, seed)
+        classifier_dir = os.path.join(out_dir, profile.name)
+        os.makedirs(classifier_dir, exist_ok=True)
+        classifier, real_train = _feature_classifier(dataset, profile, classifier_dir, seed)
         real_test = data.load_arrays(dataset, split="test", count=SAMPLES, profile=profile, seed=seed).images
         reference = _RealReference(classifier, real_test, real_train.images[:SAMPLES])
-        grids = {}
-        for recipe in RECIPES:
-            run_dir = os.path.join(out_dir, dataset, recipe)
-            options = training.TrainOptions(seed=seed, extra={"recipe": recipe})
-            trained_before = has_final_weights(run_dir)
+        for name in variants:
+            variant, folder = VARIANTS[name], run_dir(out_dir, profile, dataset, name)
+            options = training.TrainOptions(seed=seed, extra=dict(variant.settings))
+            trained_before = has_final_weights(folder)
             start = time.perf_counter()
-            gan, _ = train_or_load("dcgan", dataset, run_dir, profile, epochs, options, verbose)
-            seconds = _training_seconds(run_dir, None if trained_before else time.perf_counter() - start)
+            gan, _ = train_or_load(variant.model, dataset, folder, profile, epochs, options, verbose)
+            seconds = _training_seconds(folder, None if trained_before else time.perf_counter() - start)
             generated = generate_images(gan.inference_generator, SAMPLES, gan.latent_dim, seed=seed + 1)
-            grids[recipe] = generated[:16]
-            run = RecipeRun(dataset, recipe, epochs, int(gan.g_optimizer.iterations), seconds, len(real_test))
+            run = RecipeRun(dataset, name, epochs, int(gan.g_optimizer.iterations), seconds,
+                            trainable_parameter_count(gan.discriminator), len(real_test),
+                            grid=generated[:GRID_IMAGES])
             reference.measure(run, generated)
             runs.append(run)
-        _save_figure(grids, dataset, epochs, os.path.join(out_dir, FIGURE_FILE.format(dataset=dataset)))
-    files.write_text(os.path.join(out_dir, "results.json"),
-                     json.dumps([dataclasses.asdict(run) for run in runs], indent=2))
-    files.write_text(os.path.join(out_dir, TABLE_FILE), markdown_table(runs))
     return runs
+
+
+def write_report(runs, out_dir: str) -> list[str]:
+    """Writes ``results.json``, the Markdown table and one figure per dataset into ``out_dir``.
+
+    Returns:
+        The paths written, the table's first.
+    """
+    from lstmgan_tf import viz
+
+    written = [os.path.join(out_dir, TABLE_FILE)]
+    files.write_text(written[0], markdown_table(runs))
+    for dataset in dict.fromkeys(run.dataset for run in runs):
+        figure = plot_samples([run for run in runs if run.dataset == dataset])
+        written.append(viz.save_figure(figure, os.path.join(out_dir, FIGURE_FILE.format(dataset=dataset))))
+    files.write_text(os.path.join(out_dir, "results.json"), json.dumps([run.to_dict() for run in runs], indent=2))
+    return written
 
 
 def _training_seconds(run_dir: str, measured: float | None) -> float | None:
@@ -178,32 +255,34 @@ def _training_seconds(run_dir: str, measured: float | None) -> float | None:
     return None
 
 
-def _save_figure(grids: dict, dataset: str, epochs: int, path: str) -> None:
-    import matplotlib.pyplot as plt
+def plot_samples(runs):
+    """The same noise through each run's generator: a labelled row of `GRID_IMAGES` images per run.
 
+    Args:
+        runs: `RecipeRun` objects of one dataset, as `run_comparison` returns them.
+    """
     from lstmgan_tf import viz
 
-    # Same noise, one recipe per block of rows, in `RECIPES` order.
-    figure = viz.image_grid(np.concatenate([grids[recipe] for recipe in RECIPES]), columns=8, cell_size=1.1,
-                            title=f"DCGAN on {dataset}, {epochs} epochs: papers' recipe (top), fast (bottom)")
-    viz.save_figure(figure, path)
-    plt.close(figure)
+    title = f"DCGAN on {runs[0].dataset}, {runs[0].epochs} epochs, the same noise in every row"
+    return viz.image_grid(np.concatenate([run.grid for run in runs]), columns=GRID_IMAGES, cell_size=1.1,
+                          title=title, row_labels=[VARIANTS[run.variant].label.replace("`", "") for run in runs])
 
 
 def markdown_table(runs) -> str:
-    """The comparison as a Markdown table: one row per dataset and recipe."""
+    """The comparison as a Markdown table: one row per dataset and variant."""
     def number(value, digits=1):
         return "—" if value is None else f"{value:.{digits}f}"
 
     lines = [
-        "| dataset | recipe | epochs | G updates | time (s) | high-frequency energy ÷ real's | FID ↓ | KID ↓ "
-        "| real-vs-real FID / KID |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| dataset | variant | epochs | G updates | time (s) | D's weights | high-frequency energy ÷ real's | FID ↓ "
+        "| KID ↓ | real-vs-real FID / KID |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
         floor = "—" if run.real_fid is None else f"{run.real_fid:.1f} / {run.real_kid:.1f}"
         lines.append(
-            f"| {run.dataset} | {RECIPES[run.recipe]} | {run.epochs} | {run.steps} | {number(run.seconds, 0)} | "
+            f"| {run.dataset} | {VARIANTS[run.variant].label} | {run.epochs} | {run.steps} | {number(run.seconds, 0)} | "
+            f"{run.discriminator_weights:,} | "
             f"{number(run.high_frequency_ratio, 2)} | {number(run.fid)} | {number(run.kid)} | {floor} |"
         )
     samples = max(run.samples for run in runs)
