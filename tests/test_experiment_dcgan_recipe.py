@@ -4,6 +4,7 @@ import json
 import os
 
 import imageio.v3 as iio
+import numpy as np
 import pytest
 
 from lstmgan_tf.experiments import dcgan_recipe
@@ -17,8 +18,9 @@ def comparison(tmp_path_factory):
     return out_dir, runs
 
 
-def run_config(out_dir, variant, dataset="synthetic_faces"):
-    with open(os.path.join(out_dir, "smoke", dataset, variant, "config.json"), encoding="utf-8") as handle:
+def run_config(out_dir, variant, dataset="synthetic_faces", seed=0):
+    with open(os.path.join(dcgan_recipe.run_dir(out_dir, "smoke", dataset, variant, seed), "config.json"),
+              encoding="utf-8") as handle:
         return json.load(handle)
 
 
@@ -83,7 +85,22 @@ def test_variant_names_are_checked_before_anything_trains(tmp_path):
         dcgan_recipe.run_comparison(["synthetic_faces"], str(tmp_path), profile="smoke", variants=["fats"])
     with pytest.raises(ValueError, match="unknown DCGAN variant"):
         dcgan_recipe.check_variants([])
+    with pytest.raises(ValueError, match="seeds must be a positive integer, got 0"):
+        dcgan_recipe.run_comparison(["synthetic_faces"], str(tmp_path), profile="smoke", seeds=0)
     assert not os.listdir(tmp_path)
+
+
+def test_seeds_add_runs_and_the_table_gives_their_spread(comparison):
+    out_dir, first = comparison
+    runs = dcgan_recipe.run_comparison(["synthetic_faces"], out_dir, profile="smoke", seeds=2, variants=["fast"])
+    assert [(run.variant, run.seed) for run in runs] == [("fast", 0), ("fast", 1)]
+    assert runs[0].fid == pytest.approx(first[1].fid, rel=1e-4)  # seed 0 is the run made before
+    assert run_config(out_dir, "fast", seed=1)["seed"] == 1 and runs[1].fid != runs[0].fid
+    # The judge and the real images are the seeds' common ground.
+    assert runs[1].real_fid == runs[0].real_fid
+    row = next(line for line in dcgan_recipe.markdown_table(runs).splitlines() if "`fast` recipe" in line)
+    mean, std = np.mean([run.fid for run in runs]), np.std([run.fid for run in runs], ddof=1)
+    assert row.startswith("| synthetic_faces | `fast` recipe | 2 |") and f"| {mean:.1f} ± {std:.1f} |" in row
 
 
 def test_the_command_names_a_bad_variant(tmp_path, capsys):

@@ -61,7 +61,8 @@ def add_parser(subparsers) -> None:
         "--dataset", nargs="+", default=list(DEFAULT_DATASETS), metavar="NAME",
         help="one or more of synthetic_faces, abstract_art, celeb_a (default: the first two)",
     )
-    parser.add_argument("--seeds", type=_positive_int, default=3, help="number of seeds, 0..N-1 (default 3)")
+    parser.add_argument("--seeds", type=_positive_int, default=None,
+                        help="number of seeds, 0..N-1 (default: 3 for lstm-discriminator, 1 for dcgan-recipe)")
     parser.add_argument("--out", default=None,
                         help="results folder (default: outputs/experiments/ and the experiment's name)")
     parser.add_argument("--publish", default=None, metavar="DIR",
@@ -105,7 +106,7 @@ def _run_dcgan_recipe(args) -> int:
     datasets = list(dict.fromkeys(args.dataset))
     start = time.perf_counter()
     runs = dcgan_recipe.run_comparison(datasets, out_dir, profile=args.profile, epochs=args.epochs,
-                                       variants=args.variants or dcgan_recipe.DEFAULT_VARIANTS,
+                                       seeds=args.seeds or 1, variants=args.variants or dcgan_recipe.DEFAULT_VARIANTS,
                                        verbose=0 if args.quiet else 2)
     print(dcgan_recipe.markdown_table(runs))
     print(f"this call took {(time.perf_counter() - start) / 60:.1f} min")
@@ -153,7 +154,7 @@ def _run_lstm_discriminator(args) -> int:
     ]
     out_dir = args.out or config.outputs_dir("experiments", "lstm_discriminator")
     start = time.perf_counter()
-    results = study.run_study(studies, args.seeds, out_dir, verbose=0 if args.quiet else 2)
+    results = study.run_study(studies, args.seeds or 3, out_dir, verbose=0 if args.quiet else 2)
     report = study.write_report(results, out_dir, publish_dir=args.publish)
     print(study.markdown_table(report["rows"], report["differences"]))
     print(

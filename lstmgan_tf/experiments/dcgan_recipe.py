@@ -7,7 +7,7 @@ update, the `paper` profile's) and ``fast`` (what the `classroom` profile uses).
 one of its three parts undone (the ablation), and either recipe with paper
 000's LSTM in the loop as the discriminator (``dcgan_lstm_d``).
 `run_comparison` trains the chosen variants on each dataset with the kit's
-runner, for the same epochs, and measures:
+runner, for the same epochs and over one or more seeds, and measures:
 
 - FID and KID of generated images against the dataset's held-out ``test``
   images, in the features of an attribute classifier trained on the real
@@ -19,18 +19,21 @@ runner, for the same epochs, and measures:
   learning involved (the classifier, trained on blurred and noisy images,
   barely sees them), for every dataset;
 - training time and the discriminator's trainable weights;
-- a before/after figure: the same noise through every generator, a row each.
+- a before/after figure: the same noise through every generator of seed 0,
+  a row each.
 
     python -m lstmgan_tf experiment dcgan-recipe --dataset synthetic_faces abstract_art \\
-        --variants all --out outputs/experiments/dcgan_recipe --publish assets
+        --variants all --seeds 2 --out outputs/experiments/dcgan_recipe --publish assets
 
-Runs go to ``out_dir/PROFILE/DATASET/VARIANT``; finished runs are loaded, not
-retrained.
+Runs go to ``out_dir/PROFILE/DATASET/seed_S/VARIANT`` (`run_dir`); finished
+runs are loaded, not retrained. The feature classifier and the real images
+are the same for every seed, so that seeds differ only in the GANs.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import os
 import time
@@ -101,6 +104,7 @@ class RecipeRun:
 
     dataset: str
     variant: str
+    seed: int
     epochs: int
     steps: int
     seconds: float | None
@@ -119,9 +123,9 @@ class RecipeRun:
         return {field.name: getattr(self, field.name) for field in dataclasses.fields(self) if field.name != "grid"}
 
 
-def run_dir(out_dir: str, profile, dataset: str, variant: str) -> str:
-    """The run folder of one variant on one dataset: ``out_dir/PROFILE/DATASET/VARIANT``."""
-    return os.path.join(out_dir, kit_config.get_profile(profile).name, dataset, variant)
+def run_dir(out_dir: str, profile, dataset: str, variant: str, seed: int = 0) -> str:
+    """The run folder of one variant on one dataset: ``out_dir/PROFILE/DATASET/seed_S/VARIANT``."""
+    return os.path.join(out_dir, kit_config.get_profile(profile).name, dataset, f"seed_{seed}", variant)
 
 
 def _feature_classifier(dataset: str, profile, folder: str, seed: int):
@@ -174,46 +178,53 @@ class _RealReference:
         run.real_fid, run.real_kid = (float(self.floor[key]) for key in ("real_fid", "real_kid"))
 
 
-def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = None, seed: int = 0,
+def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = None, seeds: int = 1,
                    variants=DEFAULT_VARIANTS, verbose=0) -> list[RecipeRun]:
-    """Trains (or loads) each variant on each dataset and measures it.
+    """Trains (or loads) each variant on each dataset, for each seed, and measures it.
 
     Args:
         datasets: dataset names, e.g. ``["synthetic_faces", "abstract_art"]``.
-        out_dir: the results folder; run folders go to ``out_dir/PROFILE/DATASET/VARIANT`` (`run_dir`).
+        out_dir: the results folder; run folders go to ``out_dir/PROFILE/DATASET/seed_S/VARIANT`` (`run_dir`).
         profile: the profile whose sizes every variant uses.
         epochs: epochs of every run (default: the profile's ``epochs``).
-        seed: seed of the runs, the noise and the classifier.
+        seeds: seeds ``0 .. seeds - 1`` of the runs and their noise.
         variants: keys of `VARIANTS` (or ``"all"``).
         verbose: ``model.fit``'s verbosity.
 
     Returns:
-        One `RecipeRun` per dataset and variant, in `VARIANTS` order
-        (`write_report` writes them down).
+        One `RecipeRun` per dataset, seed and variant, in `VARIANTS` order
+        within a seed (`write_report` writes them down).
+
+    Raises:
+        ValueError: for an unknown variant or fewer than one seed, before
+            anything is trained.
     """
     from lstmgan_tf import data, training
     from lstmgan_tf.experiments.detector_study import generate_images, train_or_load, trainable_parameter_count
     from lstmgan_tf.training.checkpoints import has_final_weights
 
     variants = check_variants(variants)
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise ValueError(f"seeds must be a positive integer, got {seeds!r}.")
     profile = kit_config.get_profile(profile)
     epochs = epochs or profile.epochs
     runs = []
     for dataset in datasets:
         classifier_dir = os.path.join(out_dir, profile.name)
         os.makedirs(classifier_dir, exist_ok=True)
-        classifier, real_train = _feature_classifier(dataset, profile, classifier_dir, seed)
-        real_test = data.load_arrays(dataset, split="test", count=SAMPLES, profile=profile, seed=seed).images
+        # One judge and one real sample per dataset, whatever the seed.
+        classifier, real_train = _feature_classifier(dataset, profile, classifier_dir, seed=0)
+        real_test = data.load_arrays(dataset, split="test", count=SAMPLES, profile=profile, seed=0).images
         reference = _RealReference(classifier, real_test, real_train.images[:SAMPLES])
-        for name in variants:
-            variant, folder = VARIANTS[name], run_dir(out_dir, profile, dataset, name)
+        for seed, name in itertools.product(range(seeds), variants):
+            variant, folder = VARIANTS[name], run_dir(out_dir, profile, dataset, name, seed)
             options = training.TrainOptions(seed=seed, extra=dict(variant.settings))
             trained_before = has_final_weights(folder)
             start = time.perf_counter()
             gan, _ = train_or_load(variant.model, dataset, folder, profile, epochs, options, verbose)
             seconds = _training_seconds(folder, None if trained_before else time.perf_counter() - start)
             generated = generate_images(gan.inference_generator, SAMPLES, gan.latent_dim, seed=seed + 1)
-            run = RecipeRun(dataset, name, epochs, int(gan.g_optimizer.iterations), seconds,
+            run = RecipeRun(dataset, name, seed, epochs, int(gan.g_optimizer.iterations), seconds,
                             trainable_parameter_count(gan.discriminator), len(real_test),
                             grid=generated[:GRID_IMAGES])
             reference.measure(run, generated)
@@ -231,8 +242,9 @@ def write_report(runs, out_dir: str) -> list[str]:
 
     written = [os.path.join(out_dir, TABLE_FILE)]
     files.write_text(written[0], markdown_table(runs))
+    first_seed = min(run.seed for run in runs)
     for dataset in dict.fromkeys(run.dataset for run in runs):
-        figure = plot_samples([run for run in runs if run.dataset == dataset])
+        figure = plot_samples([run for run in runs if run.dataset == dataset and run.seed == first_seed])
         written.append(viz.save_figure(figure, os.path.join(out_dir, FIGURE_FILE.format(dataset=dataset))))
     files.write_text(os.path.join(out_dir, "results.json"), json.dumps([run.to_dict() for run in runs], indent=2))
     return written
@@ -259,35 +271,47 @@ def plot_samples(runs):
     """The same noise through each run's generator: a labelled row of `GRID_IMAGES` images per run.
 
     Args:
-        runs: `RecipeRun` objects of one dataset, as `run_comparison` returns them.
+        runs: `RecipeRun` objects of one dataset and seed, as `run_comparison` returns them.
     """
     from lstmgan_tf import viz
 
-    title = f"DCGAN on {runs[0].dataset}, {runs[0].epochs} epochs, the same noise in every row"
+    title = f"DCGAN on {runs[0].dataset}, {runs[0].epochs} epochs, seed {runs[0].seed}, the same noise in every row"
     return viz.image_grid(np.concatenate([run.grid for run in runs]), columns=GRID_IMAGES, cell_size=1.1,
                           title=title, row_labels=[VARIANTS[run.variant].label.replace("`", "") for run in runs])
 
 
 def markdown_table(runs) -> str:
-    """The comparison as a Markdown table: one row per dataset and variant."""
-    def number(value, digits=1):
-        return "—" if value is None else f"{value:.{digits}f}"
+    """The comparison as a Markdown table: one row per dataset and variant, mean ± std over its seeds."""
+    from lstmgan_tf.experiments.detector_study import format_spread, mean_std
+
+    groups = {}
+    for run in runs:
+        groups.setdefault((run.dataset, run.variant), []).append(run)
+
+    def spread(group, field, digits=1):
+        values = [getattr(run, field) for run in group]
+        if any(value is None for value in values):
+            return "—"
+        return format_spread(*mean_std(values), len(values), digits)
 
     lines = [
-        "| dataset | variant | epochs | G updates | time (s) | D's weights | high-frequency energy ÷ real's | FID ↓ "
-        "| KID ↓ | real-vs-real FID / KID |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| dataset | variant | seeds | epochs | G updates | time (s) | D's weights | high-frequency energy ÷ real's "
+        "| FID ↓ | KID ↓ | real-vs-real FID / KID |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for run in runs:
-        floor = "—" if run.real_fid is None else f"{run.real_fid:.1f} / {run.real_kid:.1f}"
+    for (dataset, variant), group in groups.items():
+        first = group[0]
+        floor = "—" if first.real_fid is None else f"{first.real_fid:.1f} / {first.real_kid:.1f}"
+        seconds = [run.seconds for run in group if run.seconds is not None]
         lines.append(
-            f"| {run.dataset} | {VARIANTS[run.variant].label} | {run.epochs} | {run.steps} | {number(run.seconds, 0)} | "
-            f"{run.discriminator_weights:,} | "
-            f"{number(run.high_frequency_ratio, 2)} | {number(run.fid)} | {number(run.kid)} | {floor} |"
+            f"| {dataset} | {VARIANTS[variant].label} | {len(group)} | {first.epochs} | {first.steps} | "
+            f"{f'{np.mean(seconds):.0f}' if seconds else '—'} | {first.discriminator_weights:,} | "
+            f"{spread(group, 'high_frequency_ratio', 2)} | {spread(group, 'fid')} | {spread(group, 'kid')} | {floor} |"
         )
     samples = max(run.samples for run in runs)
     lines.append("")
     lines.append(
+        "Mean ± sample standard deviation over the seeds (time: the mean). "
         f"FID and KID of {samples} generated images against {samples} held-out real ones, in the features of an "
         "attribute classifier trained on the real training images (datasets with attributes only); the last "
         "column compares real training images with the same held-out ones. High-frequency energy: the mean absolute "

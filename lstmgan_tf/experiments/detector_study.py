@@ -832,7 +832,8 @@ def _present(entries: Sequence[dict]) -> list[str]:
     return [name for name in DISCRIMINATORS if all(name in entry["discriminators"] for entry in entries)]
 
 
-def _mean_std(values) -> tuple[float, float]:
+def mean_std(values) -> tuple[float, float]:
+    """Mean and sample standard deviation (0 for a single value) of numbers over seeds."""
     values = np.asarray(values, dtype=float)
     return float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else 0.0
 
@@ -856,8 +857,8 @@ def summarise(results: Sequence[dict]) -> list[dict]:
             entries = groups[(dataset, epoch)]
             for name in _present(entries):
                 metrics = [entry["discriminators"][name]["metrics"] for entry in entries]
-                accuracy_mean, accuracy_std = _mean_std([100 * m["accuracy"] for m in metrics])
-                auc_mean, auc_std = _mean_std([m["roc_auc"] for m in metrics])
+                accuracy_mean, accuracy_std = mean_std([100 * m["accuracy"] for m in metrics])
+                auc_mean, auc_std = mean_std([m["roc_auc"] for m in metrics])
                 in_training = [entry["discriminators"][name].get("training_accuracy") for entry in entries]
                 in_training = [value for value in in_training if value is not None]
                 rows.append({
@@ -870,8 +871,8 @@ def summarise(results: Sequence[dict]) -> list[dict]:
                     "accuracy_std": round(accuracy_std, 2),
                     "roc_auc_mean": round(auc_mean, 3),
                     "roc_auc_std": round(auc_std, 3),
-                    "real_accuracy_mean": round(_mean_std([100 * m["real_accuracy"] for m in metrics])[0], 2),
-                    "fake_accuracy_mean": round(_mean_std([100 * m["fake_accuracy"] for m in metrics])[0], 2),
+                    "real_accuracy_mean": round(mean_std([100 * m["real_accuracy"] for m in metrics])[0], 2),
+                    "fake_accuracy_mean": round(mean_std([100 * m["fake_accuracy"] for m in metrics])[0], 2),
                     "training_accuracy_mean": round(100 * float(np.mean(in_training)), 2) if in_training else "",
                     "paper_accuracy": PAPER_ACCURACY.get(name, ""),
                 })
@@ -900,14 +901,14 @@ def paired_differences(results: Sequence[dict], baseline: str = "cnn_detector") 
                 groups.setdefault((dataset, epoch, name), []).append(100 * difference)
     rows = []
     for (dataset, epoch, name), values in groups.items():
-        mean, std = _mean_std(values)
+        mean, std = mean_std(values)
         rows.append({"dataset": dataset, "generator_epoch": epoch, "detector": name, "seeds": len(values),
                      "difference_mean": round(mean, 2), "difference_std": round(std, 2)})
     return rows
 
 
-def _spread(mean, std, seeds, digits):
-    # One seed has no spread; "± 0.0" would claim one.
+def format_spread(mean, std, seeds: int, digits: int) -> str:
+    """``"mean ± std"``, or the mean alone for one seed (which has no spread; "± 0.0" would claim one)."""
     return f"{mean:.{digits}f} ± {std:.{digits}f}" if seeds > 1 else f"{mean:.{digits}f}"
 
 
@@ -935,8 +936,8 @@ def markdown_table(rows: Sequence[dict], differences: Sequence[dict] | None = No
     lines = _markdown_grid(
         ["dataset", "generator epoch", *(DISCRIMINATORS[name] for name in names)], keys, names,
         {(row["dataset"], row["generator_epoch"], row["discriminator"]): row for row in rows},
-        lambda row: (f"{_spread(row['accuracy_mean'], row['accuracy_std'], row['seeds'], 1)} "
-                     f"({_spread(row['roc_auc_mean'], row['roc_auc_std'], row['seeds'], 3)})"),
+        lambda row: (f"{format_spread(row['accuracy_mean'], row['accuracy_std'], row['seeds'], 1)} "
+                     f"({format_spread(row['roc_auc_mean'], row['roc_auc_std'], row['seeds'], 3)})"),
     )
     seeds = sorted({row["seeds"] for row in rows})
     weights = {name: next(r["parameters"] for r in rows if r["discriminator"] == name) for name in names}
