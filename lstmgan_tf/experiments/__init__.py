@@ -3,30 +3,29 @@
 - `lstmgan_tf.experiments.detector_study`: the LSTM-as-discriminator study of
   paper 000 (LSTM and CNN detectors trained after the fact against the
   generator of several epochs of one DCGAN run, beside the GAN's own
-  discriminator), with held-out data, ROC AUC and error bars.
+  discriminator), with held-out data, ROC AUC and error bars; its parts:
+  `detectors` (sets, detectors, training, scoring), `study_report` (tables,
+  figures).
+- `lstmgan_tf.experiments.runs`: train a registered model or load its
+  finished run, draw its images (every experiment's cache).
+- `lstmgan_tf.experiments.dcgan_recipe`: the DCGAN's recipes, their parts and
+  the LSTM discriminator in the loop, side by side (FID / KID, figures).
+- `lstmgan_tf.experiments.text_recipe`: the text-to-image recipe ablation.
 - `lstmgan_tf.experiments.lstm_gan`: the GAN whose discriminator is an LSTM
   (`build_lstm_gan`; the runner's model ``dcgan_lstm_d``).
 - `lstmgan_tf.experiments.commands`: ``python -m lstmgan_tf experiment ...``.
 """
 
-from lstmgan_tf.experiments.detector_study import (
-    DISCRIMINATORS,
-    PAPER_ACCURACY,
+from lstmgan_tf.experiments.detector_study import StudyConfig, evaluate_generator_epoch, prepare_seed, run_seed, run_study
+from lstmgan_tf.experiments.detectors import (
     DetectorSets,
-    StudyConfig,
     accuracy_by_steps_seen,
     build_detector_sets,
     content_hashes,
     evaluate_discriminator,
-    evaluate_generator_epoch,
-    generate_images,
-    prepare_seed,
-    run_seed,
-    run_study,
-    summarise,
-    train_or_load,
-    write_report,
 )
+from lstmgan_tf.experiments.runs import generate_images, train_or_load
+from lstmgan_tf.experiments.study_report import DISCRIMINATORS, PAPER_ACCURACY, summarise, write_report
 
 __all__ = [
     "DISCRIMINATORS",

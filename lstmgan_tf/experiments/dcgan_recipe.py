@@ -200,7 +200,7 @@ def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = No
             anything is trained.
     """
     from lstmgan_tf import data, training
-    from lstmgan_tf.experiments.detector_study import generate_images, train_or_load, trainable_parameter_count
+    from lstmgan_tf.experiments.runs import generate_images, train_or_load, trainable_parameter_count
     from lstmgan_tf.training.checkpoints import has_final_weights
 
     variants = check_variants(variants)
@@ -282,7 +282,7 @@ def plot_samples(runs):
 
 def markdown_table(runs) -> str:
     """The comparison as a Markdown table: one row per dataset and variant, mean ± std over its seeds."""
-    from lstmgan_tf.experiments.detector_study import format_spread, mean_std
+    from lstmgan_tf.experiments.study_report import format_spread, mean_std
 
     groups = {}
     for run in runs:
