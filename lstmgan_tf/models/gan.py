@@ -577,11 +577,12 @@ class DCGANRecipe:
     discriminator_steps: int | None = None
 
 
-# `fast`: one D update per G update (half the step, so twice the generator
-# updates in the same minutes), resize-convolutions (no checkerboard) and the
-# moving average of G (no colour speckle). Issue 14's probes and `experiment
-# dcgan-recipe` measured them; spectral norm with the hinge loss started far
-# slower at this budget, and translation added nothing on top.
+# `fast`: one D update per G update (a cheaper step: two cost 1.4x the time
+# for the same FID within the seeds' spread), resize-convolutions (no
+# checkerboard) and the moving average of G (a better FID and a third of the
+# spread across seeds). `experiment dcgan-recipe --variants all --seeds 3`
+# measures each part (README); issue 14's probes found spectral norm with the
+# hinge loss far slower to start at this budget, and translation adding nothing.
 DCGAN_RECIPES = {
     "paper": DCGANRecipe(),
     "fast": DCGANRecipe(discriminator_steps=1, generator_upsampling="resize", generator_ema=0.999),
