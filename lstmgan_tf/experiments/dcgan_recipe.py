@@ -23,7 +23,7 @@ runner, for the same epochs and over one or more seeds, and measures:
   a row each.
 
     python -m lstmgan_tf experiment dcgan-recipe --dataset synthetic_faces abstract_art \\
-        --variants all --seeds 2 --out outputs/experiments/dcgan_recipe --publish assets
+        --variants all --seeds 3 --out outputs/experiments/dcgan_recipe --publish assets
 
 Runs go to ``out_dir/PROFILE/DATASET/seed_S/VARIANT`` (`run_dir`); finished
 runs are loaded, not retrained. The feature classifier and the real images
