@@ -83,7 +83,7 @@ def test_variant_names_are_checked_before_anything_trains(tmp_path):
     assert dcgan_recipe.check_variants(["fast", "paper", "fast"]) == ("paper", "fast")
     with pytest.raises(ValueError, match=r"unknown DCGAN variant\(s\) \['fats'\]; choose from paper, fast"):
         dcgan_recipe.run_comparison(["synthetic_faces"], str(tmp_path), profile="smoke", variants=["fats"])
-    with pytest.raises(ValueError, match="unknown DCGAN variant"):
+    with pytest.raises(ValueError, match="no DCGAN variant given; choose from paper"):
         dcgan_recipe.check_variants([])
     with pytest.raises(ValueError, match="seeds must be a positive integer, got 0"):
         dcgan_recipe.run_comparison(["synthetic_faces"], str(tmp_path), profile="smoke", seeds=0)

@@ -94,7 +94,8 @@ def check_variants(names) -> tuple[str, ...]:
     names = list(names)
     unknown = [name for name in names if name not in VARIANTS and name != "all"]
     if unknown or not names:
-        raise ValueError(f"unknown DCGAN variant(s) {unknown}; choose from {', '.join(VARIANTS)} or all.")
+        problem = f"unknown DCGAN variant(s) {unknown}" if unknown else "no DCGAN variant given"
+        raise ValueError(f"{problem}; choose from {', '.join(VARIANTS)} or all.")
     return tuple(name for name in VARIANTS if name in names or "all" in names)
 
 
@@ -125,7 +126,9 @@ class RecipeRun:
 
 def run_dir(out_dir: str, profile, dataset: str, variant: str, seed: int = 0) -> str:
     """The run folder of one variant on one dataset: ``out_dir/PROFILE/DATASET/seed_S/VARIANT``."""
-    return os.path.join(out_dir, kit_config.get_profile(profile).name, dataset, f"seed_{seed}", variant)
+    from lstmgan_tf.experiments.runs import seed_folder
+
+    return os.path.join(seed_folder(out_dir, kit_config.get_profile(profile).name, dataset, seed), variant)
 
 
 def _feature_classifier(dataset: str, profile, folder: str, seed: int):

@@ -70,7 +70,9 @@ from lstmgan_tf.experiments.detectors import (  # noqa: F401
     evaluate_discriminator, lstm_key, predict_logits, refresh_batch_norm_statistics, to_model_input,
     train_detector,
 )
-from lstmgan_tf.experiments.runs import generate_images, train_or_load, trainable_parameter_count  # noqa: F401
+from lstmgan_tf.experiments.runs import (  # noqa: F401
+    generate_images, seed_folder, train_or_load, trainable_parameter_count,
+)
 from lstmgan_tf.experiments.study_report import (  # noqa: F401
     CHART_FILE, DISCRIMINATORS, PAPER_ACCURACY, TABLE_COLUMNS, TABLE_STEM, format_duration, format_spread,
     markdown_table, mean_std, paired_differences, plot_curves, summarise, total_seconds, write_report, write_table,
@@ -297,7 +299,8 @@ def load_real_images(study: StudyConfig, split: str, count: int, seed: int) -> n
 
 
 def seed_dir(out_dir: str, study: StudyConfig, seed: int) -> str:
-    return os.path.join(out_dir, study.profile, study.dataset, f"seed_{seed}")
+    """The seed's folder: its ``results.json`` and the DCGAN's run folder (`gan_dir`)."""
+    return seed_folder(out_dir, study.profile, study.dataset, seed)
 
 
 def _read_results(path: str, study: StudyConfig) -> dict | None:

@@ -2,7 +2,8 @@
 
 Every experiment trains its GANs with the kit's runner (`lstmgan_tf.training.train`)
 into a run folder and reads a finished one back instead of training again;
-`train_or_load` is that one rule. `generate_images` draws images as a detector
+`train_or_load` is that one rule, and `seed_folder` says where the runs of
+one seed live. `generate_images` draws images as a detector
 or a metric sees them (uint8, like real ones) and `trainable_parameter_count`
 counts what a model learns.
 """
@@ -12,6 +13,15 @@ from __future__ import annotations
 import os
 
 import numpy as np
+
+
+def seed_folder(out_dir: str, profile_name: str, dataset: str, seed: int) -> str:
+    """Where an experiment keeps one seed's runs: ``out_dir/PROFILE/DATASET/seed_S``.
+
+    The profile in the path keeps a `smoke` run from being read back as a
+    `classroom` one.
+    """
+    return os.path.join(out_dir, profile_name, dataset, f"seed_{seed}")
 
 
 def train_or_load(model_name: str, dataset: str, out_dir: str, profile=None, epochs: int | None = None,
