@@ -1,6 +1,6 @@
 # lstmgan_tf: every target sets itself up on a fresh machine (Python 3.11 + make).
 #   make run        the kit's main job on the built-in data (run-publish: also refresh assets/)
-#   make test       pytest for the package + nbval over every notebook at `smoke`
+#   make test       pytest for the package (and its docstring examples) + nbval over every notebook at `smoke`
 #   make notebooks  execute every notebook at `classroom` into outputs/notebooks/
 #   make jupyter    start Jupyter on notebooks/
 
@@ -33,8 +33,9 @@ run-publish: $(STAMP)
 
 test: test-package test-notebooks
 
+# The docstrings' >>> examples run too (STYLE.md 19), writing under outputs/doctests/.
 test-package: $(STAMP)
-	LSTMGAN_PROFILE=smoke $(PY) -m pytest tests
+	LSTMGAN_PROFILE=smoke LSTMGAN_OUTPUTS=$(CURDIR)/outputs/doctests $(PY) -m pytest --doctest-modules tests lstmgan_tf
 
 test-notebooks: $(STAMP)
 	$(PY) -m lstmgan_tf notebooks check
@@ -53,4 +54,4 @@ jupyter: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/
 
 clean:
-	rm -rf outputs/nbval outputs/nbval_record .pytest_cache
+	rm -rf outputs/nbval outputs/nbval_record outputs/doctests .pytest_cache

@@ -29,6 +29,8 @@ from __future__ import annotations
 import statistics
 import time
 
+from lstmgan_tf.checks import check_positive_int
+
 VARIANTS = ("keras.layers.LSTM", "LSTMCell fused", "LSTMCell literal", "LSTM (hoisted x W)")
 REFERENCE = VARIANTS[0]
 
@@ -51,8 +53,7 @@ def _build_layer(variant: str, units: int):
 
 def _check_sizes(**sizes) -> None:
     for name, value in sizes.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        check_positive_int(name, value)
 
 
 def benchmark_lstm(

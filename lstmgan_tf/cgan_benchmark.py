@@ -51,7 +51,8 @@ def synthetic_batch(batch_size: int, length: int, words: int, vocabulary_size: i
 def _word_loop_class():
     import tensorflow as tf
 
-    from lstmgan_tf.models.lstm_cgan import LSTMCGAN, word_loss_mask
+    from lstmgan_tf.models.lstm_cgan import LSTMCGAN
+    from lstmgan_tf.models.text_to_image import word_loss_mask
 
     class WordLoopLSTMCGAN(LSTMCGAN):
         """The LSTM-CGAN's per-word loss written as a Python loop over words.

@@ -76,7 +76,7 @@ class Profile:
         text_gan_recipe: how the text-to-image GANs train: ``"paper"``
             (Algorithm 1 of Ouyang et al. exactly) or ``"fast"`` (projection
             D, spectral norm, hinge loss, a matching term, sampled word
-            positions: `lstmgan_tf.models.lstm_cgan.TEXT_GAN_RECIPES`).
+            positions: `lstmgan_tf.models.text_to_image.TEXT_GAN_RECIPES`).
         grounded_encoder_epochs: training epochs of the grounded sentence
             encoder (`lstmgan_tf.text.GroundedEncoder`).
         text_epochs: training epochs of the text-to-image GANs (LSTM-CGAN,

@@ -82,7 +82,7 @@ def generate_sequence(trained, text: str, out_dir: str, seed: int = 0) -> dict:
     """Generates a caption's images with a trained model and writes them to ``out_dir``.
 
     Args:
-        trained: a `lstmgan_tf.models.text_jobs.TrainedTextModel`.
+        trained: a `lstmgan_tf.training.text_runs.TrainedTextModel`.
         text: the caption.
         out_dir: the folder to write to (created).
         seed: seed of the noise (GAN-CLS, or a model trained with noise).
@@ -129,7 +129,7 @@ def generate_sequence(trained, text: str, out_dir: str, seed: int = 0) -> dict:
 
 
 def run_generate(args) -> int:
-    from lstmgan_tf.models.text_jobs import load_text_model
+    from lstmgan_tf.training.text_runs import load_text_model
 
     trained = load_text_model(args.checkpoint)
     result = generate_sequence(trained, args.text, args.out, seed=args.seed)
@@ -173,7 +173,7 @@ def colour_swap(trained, template: str = COLOUR_SWAP_TEMPLATE, figure_path: str 
     phrasing works, also ones the dataset never uses.
 
     Args:
-        trained: a `lstmgan_tf.models.text_jobs.TrainedTextModel`.
+        trained: a `lstmgan_tf.training.text_runs.TrainedTextModel`.
         template: the sentence, with ``{}`` where the colour goes.
         figure_path: also save the images, each labelled asked / seen, here.
 
@@ -188,7 +188,7 @@ def colour_swap(trained, template: str = COLOUR_SWAP_TEMPLATE, figure_path: str 
     from lstmgan_tf import viz
     from lstmgan_tf.data.flowers import PETAL_COLOURS
     from lstmgan_tf.metrics.flower_colour import petal_colour_from_pixels
-    from lstmgan_tf.models.text_jobs import generate_images
+    from lstmgan_tf.training.text_runs import generate_images
 
     if "{}" not in template or template.count("{") != 1 or template.count("}") != 1:
         raise ValueError(f"template {template!r} must hold exactly one {{}} where the colour goes.")
@@ -213,7 +213,7 @@ def colour_swap(trained, template: str = COLOUR_SWAP_TEMPLATE, figure_path: str 
 
 def run_colour_swap(args) -> int:
     from lstmgan_tf.data.flowers import PETAL_COLOURS
-    from lstmgan_tf.models.text_jobs import load_text_model
+    from lstmgan_tf.training.text_runs import load_text_model
 
     trained = load_text_model(args.checkpoint)
     os.makedirs(args.out, exist_ok=True)
@@ -261,7 +261,7 @@ def evaluate_runs(run_dirs, out_dir, count=None, vgg16_weights=None, classifier_
 
     from lstmgan_tf import config, data, viz
     from lstmgan_tf.metrics import evaluation
-    from lstmgan_tf.models.text_jobs import load_text_model
+    from lstmgan_tf.training.text_runs import load_text_model
 
     if not run_dirs:
         raise ValueError("evaluate needs at least one --checkpoint folder.")
@@ -327,7 +327,7 @@ def run_evaluate(args) -> int:
 def swap_test_runs(run_dirs, attributes=("petal_count", "petal_colour", "center_colour"), count=None) -> str:
     """The word-swap test (`lstmgan_tf.metrics.swap_test`) of trained runs; returns its Markdown table."""
     from lstmgan_tf.metrics import swap_test
-    from lstmgan_tf.models.text_jobs import load_text_model
+    from lstmgan_tf.training.text_runs import load_text_model
 
     results = {}
     for run_dir in run_dirs:

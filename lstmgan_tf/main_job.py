@@ -25,6 +25,8 @@ import os
 import shutil
 import time
 
+from lstmgan_tf.checks import check_positive_int
+
 DATASET = "synthetic_flowers"
 MODEL = "lstm_cgan"
 SEQUENCE_CAPTIONS = 3
@@ -68,10 +70,9 @@ def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish:
     """
     from lstmgan_tf import config
     from lstmgan_tf.generate import evaluate_runs
-    from lstmgan_tf.models import text_jobs
+    from lstmgan_tf.training import text_runs
 
-    if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1):
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}.")
+    check_positive_int("epochs", epochs, allow_none=True)
     profile = config.get_profile(profile)
     out_dir = os.fspath(out_dir)
     run_dir = os.path.join(out_dir, "run")
@@ -79,7 +80,7 @@ def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish:
     print(f"[1/3] training the LSTM-CGAN on {DATASET} at profile {profile.name!r} in {run_dir} "
           "(an interrupted run resumes; a finished one is reused)", flush=True)
     with _timed(seconds, "data + text encoder + training"):
-        trained, _ = text_jobs.train_or_load(MODEL, DATASET, profile=profile, out_dir=run_dir, epochs=epochs,
+        trained, _ = text_runs.train_or_load(MODEL, DATASET, profile=profile, out_dir=run_dir, epochs=epochs,
                                              verbose=verbose)
 
     print("[2/3] drawing captions word by word", flush=True)

@@ -251,7 +251,7 @@ def test_to_square_rgb_rejects_a_non_image_array():
 def test_a_text_model_trains_on_an_image_folder_through_the_cli(image_folder, tmp_path):
     """``train --model lstm_cgan --dataset folder --set data.path=DIR``: real captioned images."""
     from lstmgan_tf import cli
-    from lstmgan_tf.models.text_jobs import load_text_model
+    from lstmgan_tf.training.text_runs import load_text_model
 
     out = tmp_path / "run"
     assert cli.main(["train", "--model", "lstm_cgan", "--dataset", "folder", "--set", f"data.path={image_folder}",

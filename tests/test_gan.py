@@ -7,6 +7,8 @@ import tensorflow as tf
 
 from lstmgan_tf import models
 from lstmgan_tf.models import gan as gan_module
+from lstmgan_tf.training.builders.dcgan import DCGAN_SETTINGS
+from lstmgan_tf.training.registry import parse_settings
 
 
 def _images(count=16, seed=0):
@@ -151,11 +153,11 @@ def test_bad_label_smoothing_is_refused():
 
 def test_unknown_dcgan_setting_is_refused():
     with pytest.raises(ValueError, match="unknown setting 'widht'"):
-        gan_module.parse_settings({"widht": "3"}, gan_module.DCGAN_SETTINGS, "dcgan")
+        parse_settings({"widht": "3"}, DCGAN_SETTINGS, "dcgan")
     with pytest.raises(ValueError, match="latent_dim='ten'.*int"):
-        gan_module.parse_settings({"latent_dim": "ten"}, gan_module.DCGAN_SETTINGS, "dcgan")
-    settings, source = gan_module.parse_settings(
-        {"latent_dim": "7", "data.path": "/x"}, gan_module.DCGAN_SETTINGS, "dcgan"
+        parse_settings({"latent_dim": "ten"}, DCGAN_SETTINGS, "dcgan")
+    settings, source = parse_settings(
+        {"latent_dim": "7", "data.path": "/x"}, DCGAN_SETTINGS, "dcgan"
     )
     assert settings == {"latent_dim": 7} and source == {"path": "/x"}
 
@@ -233,10 +235,10 @@ def test_translation_shifts_what_d_sees():
 
 
 def test_recipe_settings_parse_by_type():
-    settings, _ = gan_module.parse_settings(
+    settings, _ = parse_settings(
         {"spectral_norm": "yes", "generator_ema": "0.99", "generator_upsampling": "transpose"},
-        gan_module.DCGAN_SETTINGS, "dcgan",
+        DCGAN_SETTINGS, "dcgan",
     )
     assert settings == {"spectral_norm": True, "generator_ema": 0.99, "generator_upsampling": "transpose"}
     with pytest.raises(ValueError, match="spectral_norm='maybe'"):
-        gan_module.parse_settings({"spectral_norm": "maybe"}, gan_module.DCGAN_SETTINGS, "dcgan")
+        parse_settings({"spectral_norm": "maybe"}, DCGAN_SETTINGS, "dcgan")

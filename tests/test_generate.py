@@ -7,8 +7,8 @@ import pytest
 
 from lstmgan_tf import cli, data, training
 from lstmgan_tf.generate import evaluate_runs, generate_sequence
-from lstmgan_tf.models.captions import TextPipeline
-from lstmgan_tf.models.text_jobs import load_text_model
+from lstmgan_tf.models.text_inputs import TextPipeline
+from lstmgan_tf.training.text_runs import load_text_model
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,8 @@ import tensorflow as tf
 
 from lstmgan_tf import config
 from lstmgan_tf.cgan_benchmark import word_loop_model
-from lstmgan_tf.models.lstm_cgan import (
-    LSTMCGAN,
-    LSTMCGANConfig,
-    choose_mismatched,
-    word_loss_mask,
-    word_pairs,
-)
+from lstmgan_tf.models.lstm_cgan import LSTMCGAN, LSTMCGANConfig
+from lstmgan_tf.models.text_to_image import choose_mismatched, word_loss_mask, word_pairs
 
 VOCABULARY, SENTENCE_DIM = 30, 16
 # The paper's recipe at smoke sizes: the tests of Algorithm 1's maths.
@@ -323,9 +318,9 @@ def test_config_round_trip_rebuilds_the_same_model():
 # spectral norm, the matching term.
 # --------------------------------------------------------------------------
 
-from lstmgan_tf.models.lstm_cgan import (  # noqa: E402
+from lstmgan_tf.models.losses import adversarial_terms  # noqa: E402
+from lstmgan_tf.models.text_to_image import (  # noqa: E402
     TEXT_GAN_RECIPES,
-    adversarial_terms,
     contrastive_terms,
     matching_terms,
     sample_word_positions,

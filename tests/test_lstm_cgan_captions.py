@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lstmgan_tf import data
-from lstmgan_tf.models.captions import TextPipeline, image_examples
+from lstmgan_tf.models.text_inputs import TextPipeline, image_examples
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def test_matching_term_needs_the_grounded_encoder(tmp_path):
 
 def test_encoder_settings_reach_the_grounded_encoder_and_its_matching_copy(tmp_path):
     from lstmgan_tf import training
-    from lstmgan_tf.models.text_jobs import load_text_model
+    from lstmgan_tf.training.text_runs import load_text_model
     from lstmgan_tf.training.registry import TrainOptions
 
     options = TrainOptions(dataset_size=16, extra={"encoder.image_depth": "2", "matching_loss_weight": "0.1"})

@@ -12,8 +12,8 @@ from lstmgan_tf.training.callbacks import TimeBudget
 
 
 def test_rows_are_cumulative_and_end_at_the_classroom_default():
-    from lstmgan_tf.models.lstm_cgan import TEXT_GAN_RECIPES
-    from lstmgan_tf.models.text_jobs import DEFAULT_SENTENCE_ENCODER
+    from lstmgan_tf.models.text_to_image import TEXT_GAN_RECIPES
+    from lstmgan_tf.training.builders.text_models import DEFAULT_SENTENCE_ENCODER
     from lstmgan_tf.text.grounded import GroundedEncoderSettings
 
     rows = text_recipe.ablation_rows()
@@ -64,7 +64,7 @@ def test_ablation_trains_each_distinct_row_once_and_writes_its_table(tmp_path, m
 def test_every_variant_is_a_setting_both_models_accept():
     from lstmgan_tf.models.gan_cls import GANCLSConfig
     from lstmgan_tf.models.lstm_cgan import LSTMCGANConfig
-    from lstmgan_tf.models.text_jobs import _split_extra
+    from lstmgan_tf.training.builders.text_models import _split_extra
 
     for _, _, settings in text_recipe.ablation_rows():
         for model, config_class in (("lstm_cgan", LSTMCGANConfig), ("gan_cls", GANCLSConfig)):

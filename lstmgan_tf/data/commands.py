@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from lstmgan_tf.checks import check_positive_int
+
 # Kept free of TensorFlow and NumPy imports so that ``--help`` stays fast.
 BUILTIN_NAMES = ("synthetic_flowers", "synthetic_faces", "abstract_art")
 
@@ -29,8 +31,7 @@ def preview(dataset: str, out_dir: str, profile=None, count: int = 16, seed: int
     from lstmgan_tf import viz
     from lstmgan_tf.data import load_arrays
 
-    if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
-        raise ValueError(f"--count must be a positive integer, got {count!r}.")
+    check_positive_int("--count", count)
     data = load_arrays(dataset, split=split, image_size=image_size, count=count, seed=seed,
                        profile=profile, **source_options)
     captions = [group[0] for group in data.captions] if data.captions is not None else None

@@ -7,6 +7,7 @@ import logging
 
 import numpy as np
 
+from lstmgan_tf.checks import check_positive_int
 from lstmgan_tf.data import synthetic
 
 logger = logging.getLogger("lstmgan_tf.data")
@@ -92,12 +93,6 @@ def _check_options(name: str, options: dict) -> None:
         )
 
 
-def _check_positive(label: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{label} must be a positive integer, got {value!r}.")
-    return int(value)
-
-
 def load_arrays(name: str, split: str = "train", image_size: int | None = None,
                 count: int | None = None, seed: int = 0, profile=None, **source_options) -> CaptionedImages:
     """Loads a dataset into memory as NumPy arrays.
@@ -152,10 +147,10 @@ def load_arrays(name: str, split: str = "train", image_size: int | None = None,
     name = _check_name(name)
     _check_options(name, source_options)
     chosen = config.get_profile(profile)
-    image_size = _check_positive("image_size", chosen.image_size if image_size is None else image_size)
+    image_size = check_positive_int("image_size", chosen.image_size if image_size is None else image_size)
     if image_size < 8:
         raise ValueError(f"image_size must be at least 8 pixels, got {image_size}.")
-    count = _check_positive("count", chosen.dataset_size if count is None else count)
+    count = check_positive_int("count", chosen.dataset_size if count is None else count)
 
     if name in synthetic.SYNTHETIC_DATASETS:
         spec = synthetic.SYNTHETIC_DATASETS[name]
@@ -167,7 +162,7 @@ def load_arrays(name: str, split: str = "train", image_size: int | None = None,
             raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
         captions_per_image = 0
         if spec.captioned:
-            captions_per_image = _check_positive(
+            captions_per_image = check_positive_int(
                 "captions_per_image",
                 source_options.get("captions_per_image", synthetic.DEFAULT_CAPTIONS_PER_IMAGE),
             )
@@ -219,7 +214,7 @@ def to_tf_dataset(data: CaptionedImages, seed: int = 0, batch_size: int | None =
         return element
 
     if batch_size is not None:
-        batch_size = _check_positive("batch_size", batch_size)
+        batch_size = check_positive_int("batch_size", batch_size)
         available = len(elements["image_index"])
         if batch_size > available:
             raise ValueError(

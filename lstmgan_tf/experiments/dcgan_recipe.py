@@ -42,6 +42,7 @@ import numpy as np
 
 from lstmgan_tf import config as kit_config
 from lstmgan_tf import files
+from lstmgan_tf.checks import check_positive_int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -207,8 +208,7 @@ def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = No
     from lstmgan_tf.training.checkpoints import has_final_weights
 
     variants = check_variants(variants)
-    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
-        raise ValueError(f"seeds must be a positive integer, got {seeds!r}.")
+    check_positive_int("seeds", seeds)
     profile = kit_config.get_profile(profile)
     epochs = epochs or profile.epochs
     runs = []

@@ -62,6 +62,7 @@ import numpy as np
 
 from lstmgan_tf import config as kit_config
 from lstmgan_tf import files
+from lstmgan_tf.checks import check_positive_int
 
 # The study's parts, each in its own module; imported here too, so that a
 # notebook reaches the whole study as ``detector_study.NAME``.
@@ -95,8 +96,7 @@ def snapshot_epochs(final_epoch: int, count: int = SNAPSHOT_COUNT) -> tuple[int,
 
     Early epochs change a GAN the most, so the snapshots crowd there.
     """
-    if not isinstance(final_epoch, int) or final_epoch < 1:
-        raise ValueError(f"final_epoch must be a positive integer, got {final_epoch!r}.")
+    check_positive_int("final_epoch", final_epoch)
     points = np.geomspace(1, final_epoch, num=max(count, 1))
     return tuple(int(epoch) for epoch in sorted({int(round(point)) for point in points}))
 
@@ -159,11 +159,11 @@ class StudyConfig:
                 f"choose one of: {', '.join(STUDY_DATASETS)}."
             )
         for name in ("train_per_class", "test_per_class", "gan_epochs", "detector_epochs", "batch_size"):
-            _check_positive_int(name, getattr(self, name))
+            check_positive_int(name, getattr(self, name))
         if self.gan_images is None:
             object.__setattr__(self, "gan_images", max(kit_config.get_profile(self.profile).dataset_size,
                                                        self.train_per_class))
-        _check_positive_int("gan_images", self.gan_images)
+        check_positive_int("gan_images", self.gan_images)
         if self.gan_images < self.train_per_class:
             raise ValueError(
                 f"the detectors' {self.train_per_class} real training images are taken from the GAN's "
@@ -184,7 +184,7 @@ class StudyConfig:
         # Defaults that depend on other fields; a frozen dataclass sets them this way.
         epochs = tuple(self.generator_epochs) or snapshot_epochs(self.gan_epochs)
         for epoch in epochs:
-            _check_positive_int("generator_epochs", epoch)
+            check_positive_int("generator_epochs", epoch)
         if list(epochs) != sorted(set(epochs)) or epochs[-1] > self.gan_epochs:
             raise ValueError(
                 f"generator_epochs must rise and stay within the GAN's {self.gan_epochs} epochs, got {epochs}."
@@ -192,7 +192,7 @@ class StudyConfig:
         object.__setattr__(self, "generator_epochs", epochs)
         if self.detector_width is None:
             object.__setattr__(self, "detector_width", kit_config.get_profile(self.profile).detector_width)
-        _check_positive_int("detector_width", self.detector_width)
+        check_positive_int("detector_width", self.detector_width)
 
     @classmethod
     def from_profile(cls, profile=None, dataset: str = "synthetic_faces", **overrides) -> "StudyConfig":
@@ -229,11 +229,6 @@ class StudyConfig:
             "generator_epochs": list(self.generator_epochs),
             "lstm_sequences": list(self.lstm_sequences),
         }
-
-
-def _check_positive_int(name: str, value) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
 
 
 # ---------------------------------------------------------------------------

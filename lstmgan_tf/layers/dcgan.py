@@ -29,6 +29,7 @@ import math
 import keras
 from keras import layers, ops
 
+from lstmgan_tf.checks import check_positive_int
 from lstmgan_tf.config import SUPPORTED_IMAGE_SIZES
 
 # DCGAN's initialisation: weights from N(0, 0.02).
@@ -41,11 +42,6 @@ def _check_image_size(image_size: int) -> int:
             f"image_size={image_size!r} is not supported; choose one of {SUPPORTED_IMAGE_SIZES}."
         )
     return int(math.log2(image_size // 4))
-
-
-def _check_positive(name: str, value) -> None:
-    if not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
 
 
 def _conv_init():
@@ -98,7 +94,7 @@ class SpatialCondition(keras.layers.Layer):
 
     def __init__(self, projection_dim: int, negative_slope: float = 0.2, **kwargs):
         super().__init__(**kwargs)
-        _check_positive("projection_dim", projection_dim)
+        check_positive_int("projection_dim", projection_dim)
         self.projection_dim = projection_dim
         self.negative_slope = negative_slope
         self.projection = layers.Dense(
@@ -207,8 +203,8 @@ def build_generator(
         ``(B, image_size, image_size, 3)``.
     """
     upsamplings = _check_image_size(image_size)
-    _check_positive("input_dim", input_dim)
-    _check_positive("width", width)
+    check_positive_int("input_dim", input_dim)
+    check_positive_int("width", width)
     if upsampling not in GENERATOR_UPSAMPLINGS:
         raise ValueError(f"upsampling={upsampling!r} is not supported; choose one of {GENERATOR_UPSAMPLINGS}.")
     if conditioning not in GENERATOR_CONDITIONINGS:
@@ -338,8 +334,8 @@ def build_discriminator(
         to logits of shape ``(B, 1)``.
     """
     downsamplings = _check_image_size(image_size)
-    _check_positive("width", width)
-    _check_positive("depth", depth)
+    check_positive_int("width", width)
+    check_positive_int("depth", depth)
     if condition not in DISCRIMINATOR_CONDITIONS:
         raise ValueError(f"condition={condition!r} is not supported; choose one of {DISCRIMINATOR_CONDITIONS}.")
 
@@ -372,7 +368,7 @@ def build_discriminator(
     inputs = image
     projection = None
     if condition_dim is not None:
-        _check_positive("condition_dim", condition_dim)
+        check_positive_int("condition_dim", condition_dim)
         condition_input = keras.Input((condition_dim,), name="condition")
         inputs = [image, condition_input]
         if condition == "concat":

@@ -52,15 +52,12 @@ import keras
 import numpy as np
 from keras import activations, initializers, ops
 
+from lstmgan_tf.checks import check_positive_int
+
 IMPLEMENTATIONS = ("fused", "literal")
 HIDDEN_FROM = ("new_cell", "previous_cell")
 # Keras's gate order inside the fused kernel, bias and recurrent kernel.
 GATES = ("input", "forget", "candidate", "output")
-
-
-def _check_positive_int(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
 
 
 def _check_choice(name: str, value, choices) -> None:
@@ -145,7 +142,7 @@ class LSTMCell(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        _check_positive_int("units", units)
+        check_positive_int("units", units)
         _check_choice("implementation", implementation, IMPLEMENTATIONS)
         _check_choice("hidden_from", hidden_from, HIDDEN_FROM)
         self.units = int(units)

@@ -30,6 +30,7 @@ import math
 import keras
 from keras import layers, ops
 
+from lstmgan_tf.checks import check_positive_int
 from lstmgan_tf.config import SUPPORTED_IMAGE_SIZES
 
 SEQUENCE_MODES = ("rows", "columns", "patches")
@@ -65,8 +66,7 @@ class ImageToSequence(keras.layers.Layer):
         super().__init__(**kwargs)
         if mode not in SEQUENCE_MODES:
             raise ValueError(f"unknown sequence mode {mode!r}; choose one of: {', '.join(SEQUENCE_MODES)}.")
-        if not isinstance(patch_size, int) or isinstance(patch_size, bool) or patch_size <= 0:
-            raise ValueError(f"patch_size must be a positive integer, got {patch_size!r}.")
+        check_positive_int("patch_size", patch_size)
         self.mode = mode
         self.patch_size = patch_size
 
@@ -106,11 +106,6 @@ class ImageToSequence(keras.layers.Layer):
         base_config = super().get_config()
         config = {"mode": self.mode, "patch_size": self.patch_size}
         return {**base_config, **config}
-
-
-def _check_positive_int(name: str, value) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
 
 
 def _check_image_size(image_size) -> None:
@@ -175,7 +170,7 @@ def build_lstm_discriminator(
             divide ``image_size``.
     """
     _check_image_size(image_size)
-    _check_positive_int("units", units)
+    check_positive_int("units", units)
     if cell not in CELL_KINDS:
         raise ValueError(f"unknown cell {cell!r}; choose one of: {', '.join(CELL_KINDS)}.")
     images = keras.Input((image_size, image_size, 3), name="image")
@@ -219,7 +214,7 @@ def lstm_units_for_parameter_count(
     >>> lstm_units_for_parameter_count(115_585, image_size=32)
     128
     """
-    _check_positive_int("parameter_count", parameter_count)
+    check_positive_int("parameter_count", parameter_count)
     _, features = sequence_shape(image_size, sequence, patch_size)
     a, b, c = 4.0, 4.0 * features + 5.0, 1.0 - parameter_count
     units = (-b + math.sqrt(b * b - 4 * a * c)) / (2 * a)

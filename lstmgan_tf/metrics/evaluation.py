@@ -229,7 +229,7 @@ def evaluate_trained(trained, test_data, feature_space, classifier=None, real_fe
     """Generates the test captions' images with a trained model and measures them.
 
     Args:
-        trained: a `lstmgan_tf.models.text_jobs.TrainedTextModel`.
+        trained: a `lstmgan_tf.training.text_runs.TrainedTextModel`.
         test_data: the test `CaptionedImages` (same image size as the model).
         feature_space, classifier, real_features, attributes: see `evaluate_images`.
         count: test captions to use (default: all test images).

@@ -1,26 +1,27 @@
 """GAN models: `keras.Model` subclasses with their own ``train_step``.
 
-- `GAN`: the unconditional DCGAN (`build_dcgan` builds it from a profile).
-- `AdversarialModel` and the loss functions in `lstmgan_tf.models.gan`: the
-  pieces every GAN of the kit shares.
-- `LSTMCGAN` (Ouyang et al.; ``loss_at="last_word"`` for the last-word
-  baseline), `GANCLS` (Reed et al. 2016) and `TextPipeline` (captions ->
-  token ids and sentence vectors); `load_text_model` reads a trained run.
+- `lstmgan_tf.models.losses` and `lstmgan_tf.models.adversarial.AdversarialModel`:
+  the losses and the base class every GAN of the kit shares.
+- `GAN`: the unconditional DCGAN (`build_dcgan` builds it from a profile;
+  `lstmgan_tf.models.gan`).
+- `lstmgan_tf.models.text_to_image.TextToImageGAN`: what the caption-conditioned
+  GANs share; `LSTMCGAN` (Ouyang et al.; ``loss_at="last_word"`` for the
+  last-word baseline) and `GANCLS` (Reed et al. 2016) subclass it.
+- `TextPipeline` (`lstmgan_tf.models.text_inputs`): captions -> token ids and
+  sentence vectors, and the training examples of the text models.
+
+Models never import the CLI or the training registry: their training jobs
+are `lstmgan_tf.training.builders`, and loading a trained text model back is
+`lstmgan_tf.training.text_runs.load_text_model`.
 """
 
-from lstmgan_tf.models.gan import (
-    GAN,
-    AdversarialModel,
-    accuracy,
-    build_dcgan,
-    discriminator_loss,
-    generator_loss,
-    per_example_bce,
-)
-from lstmgan_tf.models.captions import TextPipeline
+from lstmgan_tf.models.adversarial import AdversarialModel
+from lstmgan_tf.models.gan import GAN, build_dcgan
 from lstmgan_tf.models.gan_cls import GANCLS, GANCLSConfig
-from lstmgan_tf.models.lstm_cgan import LSTMCGAN, LSTMCGANConfig, TextToImageGAN
-from lstmgan_tf.models.text_jobs import load_text_model, train_or_load
+from lstmgan_tf.models.losses import accuracy, discriminator_loss, generator_loss, per_example_bce
+from lstmgan_tf.models.lstm_cgan import LSTMCGAN, LSTMCGANConfig
+from lstmgan_tf.models.text_inputs import TextPipeline
+from lstmgan_tf.models.text_to_image import TextToImageGAN
 
 __all__ = [
     "GAN",
@@ -35,7 +36,5 @@ __all__ = [
     "build_dcgan",
     "discriminator_loss",
     "generator_loss",
-    "load_text_model",
     "per_example_bce",
-    "train_or_load",
 ]

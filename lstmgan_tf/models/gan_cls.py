@@ -28,8 +28,9 @@ import keras
 import tensorflow as tf
 
 from lstmgan_tf import config as _config
+from lstmgan_tf.checks import check_positive_int
 from lstmgan_tf.layers import dcgan
-from lstmgan_tf.models.lstm_cgan import TextGANRecipe, TextToImageGAN, _check_positive_int, recipe_values
+from lstmgan_tf.models.text_to_image import TextGANRecipe, TextToImageGAN, recipe_values
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,7 +65,7 @@ class GANCLSConfig(TextGANRecipe):
     def __post_init__(self):
         for name in ("sentence_vector_dim", "noise_dim", "condition_dim", "generator_width",
                      "discriminator_width", "discriminator_steps", "generator_steps"):
-            _check_positive_int(name, getattr(self, name))
+            check_positive_int(name, getattr(self, name))
         self._check_recipe()
         if self.image_size not in _config.SUPPORTED_IMAGE_SIZES:
             raise ValueError(

@@ -34,6 +34,7 @@ import warnings
 
 import numpy as np
 
+from lstmgan_tf.checks import check_positive_int
 from lstmgan_tf.text.tokens import as_caption_list, normalize_caption, tokenize
 from lstmgan_tf.text.word_vectors import stable_hash
 
@@ -224,8 +225,7 @@ class Doc2VecEncoder(SentenceEncoder):
         sizes = {"vector_size": self.vector_size, "epochs": self.epochs,
                  "infer_epochs": self.infer_epochs, "window": window, "min_count": min_count}
         for name, value in sizes.items():
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name}={value!r} must be a positive integer.")
+            check_positive_int(name, value)
         if dm not in (0, 1):
             raise ValueError(f"dm={dm!r} must be 0 (DBOW) or 1 (distributed memory).")
         self.dm, self.window, self.min_count, self.sample, self.seed = dm, window, min_count, sample, seed

@@ -13,6 +13,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from lstmgan_tf.checks import check_positive_int
+
 PADDING_ID = 0
 OOV_ID = 1
 PADDING_TOKEN = ""
@@ -119,10 +121,8 @@ def build_vocabulary(
     Returns:
         The words, without the padding and out-of-vocabulary tokens.
     """
-    if not isinstance(min_count, int) or min_count < 1:
-        raise ValueError(f"min_count={min_count!r} must be a positive integer.")
-    if max_words is not None and (not isinstance(max_words, int) or max_words < 1):
-        raise ValueError(f"max_words={max_words!r} must be a positive integer or None.")
+    check_positive_int("min_count", min_count)
+    check_positive_int("max_words", max_words, allow_none=True)
     counts = collections.Counter(
         word for caption in as_caption_list(captions) for word in tokenize(caption)
     )

@@ -34,6 +34,7 @@ import warnings
 import keras
 import numpy as np
 
+from lstmgan_tf.checks import check_positive_int
 from lstmgan_tf.text.tokens import (  # noqa: F401  (re-exported)
     _APOSTROPHES,
     OOV_ID,
@@ -111,8 +112,7 @@ class CaptionVectorizer(keras.layers.TextVectorization):
             from lstmgan_tf import config
 
             max_length = config.get_profile(profile).max_caption_length
-        if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
-            raise ValueError(f"max_length={max_length!r} must be a positive integer.")
+        check_positive_int("max_length", max_length)
         if vocabulary is not None:
             vocabulary = self._check_vocabulary(vocabulary)
         super().__init__(

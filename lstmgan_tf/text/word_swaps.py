@@ -12,7 +12,7 @@ order and attributes (Yuksekgonul et al. 2023, "When and Why Vision-Language
 Models Behave like Bags-of-Words"). Nothing here knows what the words mean:
 the substitutes come from the captions' own word2vec, so the same code works
 on Oxford-102 and CUB captions. Synonyms ("center" -> "middle") are also
-close neighbours; `lstmgan_tf.models.captions.TextPipeline.swapped_sentence_vectors`
+close neighbours; `lstmgan_tf.models.text_inputs.TextPipeline.swapped_sentence_vectors`
 drops the swaps that leave the sentence vector where it was.
 
 Example:

@@ -28,6 +28,7 @@ from typing import Iterable
 
 import numpy as np
 
+from lstmgan_tf.checks import check_positive_int
 from lstmgan_tf.text.tokens import (
     OOV_ID,
     OOV_TOKEN,
@@ -142,8 +143,7 @@ def train_word2vec(
     epochs = profile.word2vec_epochs if epochs is None else epochs
     for name, value in (("vector_size", vector_size), ("epochs", epochs), ("window", window),
                         ("min_count", min_count)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name}={value!r} must be a positive integer.")
+        check_positive_int(name, value)
     sentences = [tokens for tokens in map(tokenize, as_caption_list(captions, nested=True)) if tokens]
     if not sentences:
         raise ValueError("captions hold no words; word2vec needs some text to train on.")

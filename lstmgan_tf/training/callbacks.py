@@ -32,6 +32,8 @@ import time
 import keras
 import numpy as np
 
+from lstmgan_tf.checks import check_positive_int
+
 
 def _finite_logs(logs) -> tuple[bool, str]:
     for key, value in (logs or {}).items():
@@ -128,8 +130,7 @@ class StepCheckpoint(keras.callbacks.Callback):
 
     def __init__(self, manager, step, every_steps: int):
         super().__init__()
-        if not isinstance(every_steps, int) or every_steps < 1:
-            raise ValueError(f"every_steps must be a positive integer, got {every_steps!r}.")
+        check_positive_int("every_steps", every_steps)
         self.manager = manager
         self.step = step
         self.every_steps = every_steps

@@ -4,11 +4,17 @@
 the same training cell runs on a laptop CPU, on a machine with several GPUs,
 on a cluster of workers described by ``TF_CONFIG``, or on a TPU:
 
+>>> import keras
+>>> from lstmgan_tf.models import build_dcgan
 >>> strategy = get_strategy("auto")
->>> with strategy.scope():
-...     gan = build_dcgan()          # variables are mirrored on every replica
-...     gan.compile(...)
->>> gan.fit(dataset)                 # each global batch is split over replicas
+>>> with strategy.scope():  # the variables are mirrored on every replica
+...     gan = build_dcgan("smoke")
+...     gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+...                 g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
+>>> images = keras.random.uniform((32, 32, 32, 3), -1.0, 1.0)
+>>> history = gan.fit(images, batch_size=16, epochs=1, verbose=0)  # each batch is split over the replicas
+>>> len(history.history["d_loss"])
+1
 
 Only the models' variables have to be created inside ``strategy.scope()``;
 `keras.Model.fit` distributes the dataset and runs ``train_step`` on every
@@ -156,7 +162,7 @@ def set_precision(mixed_precision: bool) -> str:
     Mixed precision computes in float16 and keeps float32 weights; it speeds
     up GPUs with tensor cores and slows down CPUs. The models' optimizers are
     wrapped in `keras.optimizers.LossScaleOptimizer` by
-    `lstmgan_tf.models.gan.AdversarialModel.compile`.
+    `lstmgan_tf.models.adversarial.AdversarialModel.compile`.
 
     Returns:
         The policy's name.

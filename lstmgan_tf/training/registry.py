@@ -1,17 +1,24 @@
 """The model registry: every trainable model of the kit, by name.
 
-A model module registers a *builder*, a function that makes everything one
-training run needs:
+A builder module (`lstmgan_tf.training.builders`) registers a *builder*, a
+function that makes everything one training run needs::
 
->>> @register_model("dcgan")
-... def build_dcgan_job(profile, dataset_name, options):
-...     ...
-...     return TrainingJob(model=gan, examples=examples, sample_fn=sample, config={...})
+    @register_model("dcgan")
+    def dcgan_job(profile, dataset_name, options):
+        ...  # load the data, build and compile the model
+        return TrainingJob(model=gan, examples=examples, sample_fn=sample_fn, config=model_config)
 
 and lists itself once in `MODEL_MODULES`, so that the CLI names every model
 without importing TensorFlow; the module is imported when the model is asked
 for. The runner (`lstmgan_tf.training.train`) calls the builder inside the
 distribution strategy's scope and does the rest.
+
+Example:
+
+>>> sorted(MODEL_MODULES)
+['dcgan', 'dcgan_lstm_d', 'gan_cls', 'last_word', 'lstm_cgan']
+>>> get_builder("dcgan").__module__
+'lstmgan_tf.training.builders.dcgan'
 """
 
 from __future__ import annotations
@@ -20,13 +27,15 @@ import dataclasses
 import importlib
 from typing import Any, Callable, Mapping
 
+from lstmgan_tf.checks import check_positive_int
+
 # Model name -> the module whose import registers it. Add a line for a new model.
 MODEL_MODULES: dict[str, str] = {
-    "dcgan": "lstmgan_tf.models.gan",
-    "lstm_cgan": "lstmgan_tf.models.text_jobs",
-    "last_word": "lstmgan_tf.models.text_jobs",
-    "gan_cls": "lstmgan_tf.models.text_jobs",
-    "dcgan_lstm_d": "lstmgan_tf.experiments.lstm_gan",
+    "dcgan": "lstmgan_tf.training.builders.dcgan",
+    "lstm_cgan": "lstmgan_tf.training.builders.text_models",
+    "last_word": "lstmgan_tf.training.builders.text_models",
+    "gan_cls": "lstmgan_tf.training.builders.text_models",
+    "dcgan_lstm_d": "lstmgan_tf.training.builders.dcgan_lstm_d",
 }
 
 _BUILDERS: dict[str, Callable] = {}
@@ -59,9 +68,7 @@ class TrainOptions:
 
     def __post_init__(self):
         for name in ("batch_size", "image_size", "dataset_size"):
-            value = getattr(self, name)
-            if value is not None and (not isinstance(value, int) or value < 1):
-                raise ValueError(f"{name} must be a positive integer or None, got {value!r}.")
+            check_positive_int(name, getattr(self, name), allow_none=True)
 
     def to_json(self) -> dict:
         return {**dataclasses.asdict(self), "extra": dict(self.extra)}
@@ -117,6 +124,66 @@ def split_data_options(extra: Mapping[str, Any]) -> tuple[dict, dict]:
         else:
             model_settings[key] = value
     return model_settings, source_options
+
+
+def parse_setting(key: str, text, kind):
+    """One ``--set KEY=VALUE`` value as ``kind``.
+
+    Args:
+        key: the setting's name (for the error message).
+        text: the value as given on the command line.
+        kind: ``int``, ``float``, ``bool`` or ``str``, or its name (a
+            dataclass field's annotation under ``from __future__ import annotations``).
+
+    Raises:
+        ValueError: for a value that is not of that kind.
+
+    Example:
+
+    >>> parse_setting("latent_dim", "16", int), parse_setting("spectral_norm", "yes", "bool")
+    (16, True)
+    >>> parse_setting("latent_dim", "ten", int)
+    Traceback (most recent call last):
+    ...
+    ValueError: --set latent_dim='ten': expected an integer.
+    """
+    from lstmgan_tf import config
+
+    name = kind if isinstance(kind, str) else kind.__name__
+    if name == "bool":
+        return config.parse_flag(text, f"--set {key}")
+    expected = {"int": (int, "an integer"), "float": (float, "a number")}
+    if name not in expected:
+        return str(text)
+    convert, description = expected[name]
+    try:
+        return convert(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"--set {key}={text!r}: expected {description}.") from None
+
+
+def parse_settings(extra: Mapping[str, Any], types: Mapping[str, Any], model_name: str) -> tuple[dict, dict]:
+    """Splits ``--set`` values into typed model settings and data-source options.
+
+    Keys ``data.NAME`` go to the data source (`split_data_options`); the
+    others must be in ``types`` and are read by `parse_setting`.
+
+    Returns:
+        ``(settings, source_options)``.
+
+    Raises:
+        ValueError: for an unknown key or a value of the wrong type.
+    """
+    model_settings, source_options = split_data_options(extra)
+    settings = {}
+    for key, value in model_settings.items():
+        if key not in types:
+            raise ValueError(
+                f"unknown setting {key!r} for model {model_name!r}; choose one of: "
+                f"{', '.join(sorted(types))}, or data.OPTION for the dataset."
+            )
+        settings[key] = parse_setting(key, value, types[key])
+    return settings, source_options
 
 
 def register_model(name: str, epochs_field: str = "epochs", batch_size_field: str = "batch_size"):

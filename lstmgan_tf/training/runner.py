@@ -23,11 +23,18 @@ damaged newest checkpoint is set aside with a warning and the next older one
 is used (`lstmgan_tf.training.checkpoints`). ``python -m
 lstmgan_tf.training.crash_test`` checks all of this with random SIGKILLs.
 
-Example (a notebook cell):
+Example (``verbose=0`` hides the progress bars a notebook shows):
 
+>>> import tempfile
 >>> from lstmgan_tf import training
->>> result = training.train("dcgan", "synthetic_faces", epochs=5)
->>> viz.history_plot(result.history)
+>>> run_dir = tempfile.mkdtemp()
+>>> result = training.train("dcgan", "synthetic_faces", out_dir=run_dir, profile="smoke", epochs=1, verbose=0)
+>>> result.final_step == result.steps_per_epoch, sorted(result.history)
+(True, ['d_fake_accuracy', 'd_loss', 'd_real_accuracy', 'g_loss'])
+>>> again = training.train("dcgan", "synthetic_faces", out_dir=run_dir, profile="smoke", epochs=2, resume=True,
+...                        verbose=0)
+>>> again.initial_step == result.final_step, len(again.history["d_loss"])
+(True, 2)
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ import tempfile
 
 from lstmgan_tf import config as _config
 from lstmgan_tf import files
+from lstmgan_tf.checks import check_positive_int
 from lstmgan_tf.training import callbacks as _callbacks
 from lstmgan_tf.training import checkpoints as _checkpoints
 from lstmgan_tf.training import distribute, registry
@@ -219,8 +227,7 @@ def train(
     options = options or registry.TrainOptions()
     builder = registry.get_builder(model_name)
     epochs = registry.default_epochs(model_name, profile) if epochs is None else epochs
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}.")
+    check_positive_int("epochs", epochs)
     checkpoint_every = checkpoint_every or profile.checkpoint_every_steps
     out_dir = os.path.abspath(
         os.fspath(out_dir) if out_dir is not None else _config.outputs_dir("runs", f"{model_name}_{dataset}")

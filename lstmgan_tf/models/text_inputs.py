@@ -30,7 +30,7 @@ the images.
 
 Example:
 
->>> text = TextPipeline.fit([["a red flower", "a flower with red petals"]], profile="smoke")
+>>> text = TextPipeline.fit([["a red flower", "a flower with red petals"]], profile="smoke", sentence_encoder="sif")
 >>> inputs = text.encode(["a red flower"])
 >>> inputs["caption_tokens"].shape, inputs["sentence_vector"].shape
 ((1, 16), (1, 16))
@@ -45,10 +45,22 @@ import warnings
 import numpy as np
 
 from lstmgan_tf import config as _config
+from lstmgan_tf.checks import check_positive_int
 
 SENTENCE_ENCODERS = ("grounded", "sif", "doc2vec")
 WORD_VECTOR_SOURCES = ("word2vec", "grounded", "random")
+#: The folder of a run that holds its `TextPipeline` (`TextPipeline.save`).
 TEXT_FOLDER = "text"
+
+# Keys of an example and of a training batch of the text-to-image models
+# (`image_examples`; `TextPipeline.encode` gives the first two).
+CAPTION_TOKENS = "caption_tokens"
+SENTENCE_VECTOR = "sentence_vector"
+CAPTION_COUNT = "caption_count"
+IMAGE = "image"
+IMAGE_INDEX = "image_index"
+SWAPPED_SENTENCE_VECTOR = "swapped_sentence_vector"
+SWAP_COUNT = "swap_count"
 _SETTINGS_FILE = "text_pipeline.json"
 _VECTORS_FILE = "word_vectors.txt"
 _CAPTIONS_FILE = "training_captions.txt"
@@ -221,7 +233,7 @@ class TextPipeline:
             ValueError: for a caption without words (see `CaptionVectorizer.encode`).
         """
         tokens, _ = self.vectorizer.encode(captions)
-        return {"caption_tokens": tokens, "sentence_vector": self.scale(self.sentence_encoder.encode(captions))}
+        return {CAPTION_TOKENS: tokens, SENTENCE_VECTOR: self.scale(self.sentence_encoder.encode(captions))}
 
     def swapped_sentence_vectors(self, captions, per_caption: int, min_change: float = 0.02,
                                  min_similarity: float = 0.6, seed: int = 0, sentence_vectors=None):
@@ -242,8 +254,7 @@ class TextPipeline:
         """
         from lstmgan_tf.text import word_swaps
 
-        if isinstance(per_caption, bool) or not isinstance(per_caption, int) or per_caption < 1:
-            raise ValueError(f"per_caption={per_caption!r} must be a positive integer.")
+        check_positive_int("per_caption", per_caption)
         swaps = word_swaps.captions_one_word_swaps(
             self.word_vectors, [self.words(caption) for caption in captions], min_similarity=min_similarity
         )
@@ -252,7 +263,7 @@ class TextPipeline:
         flat = [swap for caption_swaps in swaps for swap in caption_swaps]
         if not flat:
             return vectors, counts
-        original = self.encode(captions)["sentence_vector"] if sentence_vectors is None else sentence_vectors
+        original = self.encode(captions)[SENTENCE_VECTOR] if sentence_vectors is None else sentence_vectors
         swapped = self.scale(self.sentence_encoder.encode(flat))
         sizes = [len(caption_swaps) for caption_swaps in swaps]
         row = np.repeat(np.arange(len(captions)), sizes)
@@ -388,7 +399,7 @@ def caption_table(data, text: TextPipeline) -> dict[str, np.ndarray]:
         raise ValueError(f"no caption of dataset {data.name!r} has any words.")
     captions = [captions[i] for i in kept]
     inputs = text.encode(captions)
-    return {**inputs, "image_index": image_index[kept], "captions": captions}
+    return {**inputs, IMAGE_INDEX: image_index[kept], "captions": captions}
 
 
 def image_examples(data, text: TextPipeline, swaps_per_caption: int = 0, seed: int = 0):
@@ -416,7 +427,7 @@ def image_examples(data, text: TextPipeline, swaps_per_caption: int = 0, seed: i
     import tensorflow as tf
 
     table = caption_table(data, text)
-    image_index = table["image_index"]
+    image_index = table[IMAGE_INDEX]
     counts = np.bincount(image_index, minlength=len(data)).astype(np.int32)
     images_with_captions = np.flatnonzero(counts)
     most = int(counts.max())
@@ -429,8 +440,8 @@ def image_examples(data, text: TextPipeline, swaps_per_caption: int = 0, seed: i
     target = row_of_image[image_index]
     caption_tokens = np.zeros((len(images_with_captions), most, text.max_length), dtype=np.int32)
     sentence_vector = np.zeros((len(images_with_captions), most, text.sentence_vector_dim), dtype=np.float32)
-    caption_tokens[target, slot] = table["caption_tokens"]
-    sentence_vector[target, slot] = table["sentence_vector"]
+    caption_tokens[target, slot] = table[CAPTION_TOKENS]
+    sentence_vector[target, slot] = table[SENTENCE_VECTOR]
     from lstmgan_tf.text import tokenize
 
     too_long = sum(len(tokenize(c)) > text.max_length for c in table["captions"])
@@ -441,20 +452,20 @@ def image_examples(data, text: TextPipeline, swaps_per_caption: int = 0, seed: i
         )
     images = data.images[images_with_captions].astype(np.float32) / 127.5 - 1.0
     examples = {
-        "image": images,
-        "image_index": images_with_captions.astype(np.int64),
-        "caption_tokens": caption_tokens,
-        "sentence_vector": sentence_vector,
-        "caption_count": counts[images_with_captions],
+        IMAGE: images,
+        IMAGE_INDEX: images_with_captions.astype(np.int64),
+        CAPTION_TOKENS: caption_tokens,
+        SENTENCE_VECTOR: sentence_vector,
+        CAPTION_COUNT: counts[images_with_captions],
     }
     if swaps_per_caption:
         vectors, swap_counts = text.swapped_sentence_vectors(
-            table["captions"], swaps_per_caption, seed=seed, sentence_vectors=table["sentence_vector"]
+            table["captions"], swaps_per_caption, seed=seed, sentence_vectors=table[SENTENCE_VECTOR]
         )
-        examples["swapped_sentence_vector"] = np.zeros(
+        examples[SWAPPED_SENTENCE_VECTOR] = np.zeros(
             (len(images_with_captions), most, swaps_per_caption, text.sentence_vector_dim), dtype=np.float32
         )
-        examples["swapped_sentence_vector"][target, slot] = vectors
-        examples["swap_count"] = np.zeros((len(images_with_captions), most), dtype=np.int32)
-        examples["swap_count"][target, slot] = swap_counts
+        examples[SWAPPED_SENTENCE_VECTOR][target, slot] = vectors
+        examples[SWAP_COUNT] = np.zeros((len(images_with_captions), most), dtype=np.int32)
+        examples[SWAP_COUNT][target, slot] = swap_counts
     return tf.data.Dataset.from_tensor_slices(examples)

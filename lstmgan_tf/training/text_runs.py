@@ -1,0 +1,175 @@
+"""Runs of the text-to-image models: train or load one, load one back, draw from one.
+
+- `train_or_load(model_name, dataset, ...)`: trains ``lstm_cgan``,
+  ``last_word`` or ``gan_cls`` with the runner (`lstmgan_tf.training.train`),
+  resumes an interrupted run, or loads the finished one: what notebooks 05 and
+  06 call, so a re-run does not train again.
+- `load_text_model(run_dir)` -> `TrainedTextModel` (the model, its
+  `TextPipeline`, the run's settings) from a run folder alone.
+- `sample_captions`, `word_by_word_grid`, `generate_images`: a trained model's
+  images for a list of captions (the training job's sample grid uses them too).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+
+import numpy as np
+
+from lstmgan_tf.models.text_inputs import CAPTION_TOKENS, SENTENCE_VECTOR
+
+TEXT_MODELS = ("lstm_cgan", "last_word", "gan_cls")
+SAMPLE_CAPTIONS = 4
+
+
+def sample_captions(arrays, count: int = SAMPLE_CAPTIONS) -> list[str]:
+    """A fixed set of training captions (the first caption of evenly spaced images)."""
+    picks = np.linspace(0, len(arrays.captions) - 1, count).round().astype(int)
+    return [arrays.captions[i][0] for i in picks if arrays.captions[i]]
+
+
+def word_by_word_grid(model, text, captions):
+    """Images of every word of each caption, as one row per caption.
+
+    Returns:
+        ``(images, labels, columns)``: ``(len(captions) * columns, H, W, 3)``
+        images (white where a caption has no more words), the word under each
+        image, and the number of columns (the longest caption's words).
+    """
+    inputs = text.encode(captions)
+    images, mask = model.generate_word_images(inputs[CAPTION_TOKENS])
+    words = [text.words(c) for c in captions]
+    columns = max(len(w) for w in words)
+    images = np.asarray(images)[:, :columns]
+    mask = np.asarray(mask)[:, :columns]
+    images = np.where(mask[..., None, None, None], images, 1.0)
+    labels = [w[t] if t < len(w) else "" for w in words for t in range(columns)]
+    return images.reshape(-1, *images.shape[2:]), labels, columns
+
+
+def generate_images(model, text, captions, seed: int = 0) -> np.ndarray:
+    """The final image of each caption (the last word's for the LSTM models)."""
+    from lstmgan_tf.models.gan_cls import GANCLS
+
+    inputs = text.encode(captions)
+    if isinstance(model, GANCLS):
+        return np.asarray(model.generate(inputs[SENTENCE_VECTOR], seed=seed))
+    images, mask = model.generate_word_images(inputs[CAPTION_TOKENS], seed=seed)
+    last = np.asarray(mask).sum(axis=1) - 1
+    return np.asarray(images)[np.arange(len(captions)), last]
+
+
+@dataclasses.dataclass
+class TrainedTextModel:
+    """A trained text-to-image model with everything needed to use it.
+
+    Attributes:
+        model: the `LSTMCGAN` or `GANCLS` with its trained weights.
+        text: its `TextPipeline`.
+        run_config: the run's ``config.json``.
+        run_dir: the run folder.
+    """
+
+    model: object
+    text: object
+    run_config: dict
+    run_dir: str
+
+    @property
+    def name(self) -> str:
+        return self.run_config["model"]
+
+
+def load_text_model(run_dir) -> TrainedTextModel:
+    """Loads a trained ``lstm_cgan``, ``last_word`` or ``gan_cls`` run folder.
+
+    Reads ``config.json``, the ``text/`` folder and the latest checkpoint; the
+    training data are not needed.
+
+    Raises:
+        FileNotFoundError: a folder without a run, a checkpoint or its text files.
+        ValueError: a run of another kind of model.
+    """
+    import tensorflow as tf
+
+    from lstmgan_tf.models.gan_cls import GANCLS, GANCLSConfig
+    from lstmgan_tf.models.lstm_cgan import LSTMCGAN, LSTMCGANConfig
+    from lstmgan_tf.models.text_inputs import TEXT_FOLDER, TextPipeline
+    from lstmgan_tf.training import checkpoints
+
+    run_dir = os.fspath(run_dir)
+    config_path = os.path.join(run_dir, "config.json")
+    if not os.path.isfile(config_path):
+        raise FileNotFoundError(
+            f"checkpoint folder {run_dir!r} holds no run (no config.json); pass the --out folder "
+            "of a 'train --model lstm_cgan|last_word|gan_cls' run."
+        )
+    with open(config_path, encoding="utf-8") as handle:
+        run_config = json.load(handle)
+    name = run_config.get("model")
+    if name not in TEXT_MODELS:
+        raise ValueError(
+            f"checkpoint folder {run_dir!r} holds a {name!r} run; expected one of {', '.join(TEXT_MODELS)}."
+        )
+    checkpoint_dir = os.path.join(run_dir, "checkpoints")
+    if not checkpoints.checkpoint_prefixes(checkpoint_dir):
+        raise FileNotFoundError(f"checkpoint folder {run_dir!r} holds no checkpoint in checkpoints/.")
+    text = TextPipeline.load(os.path.join(run_dir, TEXT_FOLDER))
+    model_settings = run_config["model_config"]["model"]
+    if name == "gan_cls":
+        model = GANCLS(GANCLSConfig(**model_settings), seed=run_config["seed"])
+    else:
+        model = LSTMCGAN(LSTMCGANConfig(**model_settings), seed=run_config["seed"], name=name)
+    # The newest checkpoint that reads back intact (a damaged one only warns).
+    checkpoints.restore_newest_readable(tf.train.Checkpoint(model=model), checkpoint_dir, run_dir, partial=True)
+    return TrainedTextModel(model, text, run_config, run_dir)
+
+
+def default_run_dir(model_name: str, dataset: str, profile) -> str:
+    """``outputs/runs/<model>_<dataset>_<profile>``: where `train_or_load` keeps a run."""
+    from lstmgan_tf import config
+
+    return os.path.join(config.outputs_dir("runs"), f"{model_name}_{dataset}_{config.get_profile(profile).name}")
+
+
+def train_or_load(model_name: str, dataset: str = "synthetic_flowers", profile=None, out_dir=None,
+                  epochs: int | None = None, verbose="auto"):
+    """Trains a text-to-image model, or loads it if its run folder already holds the finished run.
+
+    A notebook re-run therefore does not train again; an interrupted run is
+    resumed from its last checkpoint.
+
+    Args:
+        model_name: ``"lstm_cgan"``, ``"last_word"`` or ``"gan_cls"``.
+        dataset: a captioned dataset name.
+        profile: profile name or `Profile` (default: ``$LSTMGAN_PROFILE``).
+        out_dir: the run folder (default: `default_run_dir`).
+        epochs: total epochs (default: the profile's ``text_epochs``).
+        verbose: ``model.fit``'s verbosity.
+
+    Returns:
+        ``(trained, history)``: a `TrainedTextModel` and the per-epoch history dict.
+    """
+    from lstmgan_tf import config, training
+    from lstmgan_tf.training import callbacks
+    from lstmgan_tf.training.checkpoints import has_final_weights
+
+    if model_name not in TEXT_MODELS:
+        raise ValueError(f"unknown text-to-image model {model_name!r}; choose one of: {', '.join(TEXT_MODELS)}.")
+    profile = config.get_profile(profile)
+    epochs = epochs or profile.text_epochs
+    out_dir = os.fspath(out_dir or default_run_dir(model_name, dataset, profile))
+    config_path = os.path.join(out_dir, "config.json")
+    saved = None
+    if os.path.isfile(config_path):
+        with open(config_path, encoding="utf-8") as handle:
+            saved = json.load(handle)
+    finished = saved is not None and saved.get("epochs") == epochs and has_final_weights(out_dir)
+    if not finished:
+        training.train(model_name, dataset, out_dir=out_dir, profile=profile, epochs=epochs,
+                       resume=saved is not None, verbose=verbose)
+    history_path = os.path.join(out_dir, "history.csv")
+    history = callbacks.read_history_csv(history_path) if os.path.isfile(history_path) else {}
+    return load_text_model(out_dir), history
