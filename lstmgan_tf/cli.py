@@ -21,7 +21,7 @@ COMMAND_MODULES = (
     "lstmgan_tf.training.commands",
     "lstmgan_tf.experiments.commands",
     "lstmgan_tf.generate",
-    "lstmgan_tf.benchmarks",
+    "lstmgan_tf.benchmarks.commands",
 )
 
 

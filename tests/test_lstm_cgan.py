@@ -6,9 +6,9 @@ import pytest
 import tensorflow as tf
 
 from lstmgan_tf import config
-from lstmgan_tf.cgan_benchmark import word_loop_model
 from lstmgan_tf.models.lstm_cgan import LSTMCGAN, LSTMCGANConfig
 from lstmgan_tf.models.text_to_image import choose_mismatched, word_loss_mask, word_pairs
+from lstmgan_tf.models.word_loop import WordLoopLSTMCGAN
 
 VOCABULARY, SENTENCE_DIM = 30, 16
 # The paper's recipe at smoke sizes: the tests of Algorithm 1's maths.
@@ -97,7 +97,7 @@ def test_vectorised_losses_equal_the_word_loop(loss_at):
     keras.utils.set_random_seed(2)
     config = make_config(loss_at=loss_at)
     model = LSTMCGAN(config, seed=0)
-    looped = word_loop_model(config, seed=0)
+    looped = WordLoopLSTMCGAN(config, seed=0)
     looped.set_weights(model.get_weights())
     batch = make_batch([6, 1, 4, 3], padded_length=6)
     mismatched = [2, 0, 3, 1]

@@ -11,8 +11,8 @@
 - `lstmgan_tf.experiments.dcgan_recipe`: the DCGAN's recipes, their parts and
   the LSTM discriminator in the loop, side by side (FID / KID, figures).
 - `lstmgan_tf.experiments.text_recipe`: the text-to-image recipe ablation.
-- `lstmgan_tf.experiments.lstm_gan`: the GAN whose discriminator is an LSTM
-  (`build_lstm_gan`; the runner's model ``dcgan_lstm_d``).
+- The GAN whose discriminator is an LSTM, which `dcgan_recipe` and notebook 04
+  train, is a model: `lstmgan_tf.models.lstm_gan` (the runner's ``dcgan_lstm_d``).
 - `lstmgan_tf.experiments.commands`: ``python -m lstmgan_tf experiment ...``.
 """
 

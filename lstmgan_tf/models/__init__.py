@@ -3,7 +3,8 @@
 - `lstmgan_tf.models.losses` and `lstmgan_tf.models.adversarial.AdversarialModel`:
   the losses and the base class every GAN of the kit shares.
 - `GAN`: the unconditional DCGAN (`build_dcgan` builds it from a profile;
-  `lstmgan_tf.models.gan`).
+  `lstmgan_tf.models.gan`); `lstmgan_tf.models.lstm_gan.build_lstm_gan`: the
+  same GAN with paper 000's LSTM as its discriminator.
 - `lstmgan_tf.models.text_to_image.TextToImageGAN`: what the caption-conditioned
   GANs share; `LSTMCGAN` (Ouyang et al.; ``loss_at="last_word"`` for the
   last-word baseline) and `GANCLS` (Reed et al. 2016) subclass it.

@@ -145,12 +145,6 @@ def is_chief(strategy) -> bool:
     return True
 
 
-def worker_index(strategy) -> int:
-    """This worker's task index in a multi-worker cluster (0 otherwise)."""
-    resolver = getattr(strategy, "cluster_resolver", None)
-    return int(getattr(resolver, "task_id", 0) or 0) if resolver is not None else 0
-
-
 def describe(strategy) -> str:
     """One line naming the strategy and its replicas, for logs."""
     return f"{type(strategy).__name__} with {strategy.num_replicas_in_sync} replica(s)"

@@ -1,6 +1,6 @@
 """The training job of ``python -m lstmgan_tf train --model dcgan_lstm_d``.
 
-Paper 000's "LSTM in the loop" (`lstmgan_tf.experiments.lstm_gan`): the
+Paper 000's "LSTM in the loop" (`lstmgan_tf.models.lstm_gan`): the
 DCGAN's job (`lstmgan_tf.training.builders.dcgan`: data, generator, recipe,
 optimizer settings and samples) with an LSTM reading the image as the
 discriminator. ``--set`` takes the DCGAN's keys plus `LSTM_SETTINGS`.
@@ -12,7 +12,7 @@ import dataclasses
 
 import keras
 
-from lstmgan_tf.experiments.lstm_gan import with_lstm_discriminator
+from lstmgan_tf.models.lstm_gan import with_lstm_discriminator
 from lstmgan_tf.layers.lstm_discriminator import build_lstm_discriminator
 from lstmgan_tf.training.registry import TrainingJob, get_builder, parse_settings, register_model
 

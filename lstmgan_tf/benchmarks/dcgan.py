@@ -1,6 +1,6 @@
 """Training throughput of the DCGAN (images per second), with and without XLA.
 
-    python -m lstmgan_tf.training.throughput --image-sizes 32 64 --batch-size 64
+    python -m lstmgan_tf benchmark dcgan --image-sizes 32 64 --batch-size 64
 
 Each configuration is compiled and warmed up (tracing, and XLA's compilation
 when on), then timed over ``steps`` training steps of ``model.fit`` on an
@@ -11,7 +11,6 @@ Timings are noisy on a shared machine: compare rows of one run.
 
 from __future__ import annotations
 
-import argparse
 import time
 
 
@@ -56,20 +55,3 @@ def measure_throughput(image_size: int, batch_size: int = 64, profile="classroom
         "ms_per_step": round(1000 * seconds / steps, 1),
         "images_per_second": round(batch_size * steps / seconds, 1),
     }
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--image-sizes", type=int, nargs="+", default=[32, 64])
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--profile", default="classroom")
-    parser.add_argument("--steps", type=int, default=20)
-    args = parser.parse_args(argv)
-    for image_size in args.image_sizes:
-        for jit_compile in (False, True):
-            print(measure_throughput(image_size, args.batch_size, args.profile, jit_compile, args.steps), flush=True)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

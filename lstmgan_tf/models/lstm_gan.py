@@ -25,6 +25,8 @@ True
 from __future__ import annotations
 
 from lstmgan_tf import config as _config
+from lstmgan_tf.layers.lstm_discriminator import build_lstm_discriminator
+from lstmgan_tf.models.gan import GAN, build_dcgan
 
 
 def build_lstm_gan(
@@ -53,9 +55,6 @@ def build_lstm_gan(
     Returns:
         A built, uncompiled `lstmgan_tf.models.GAN` named ``dcgan_lstm_d``.
     """
-    from lstmgan_tf.layers.lstm_discriminator import build_lstm_discriminator
-    from lstmgan_tf.models import build_dcgan
-
     profile = _config.get_profile(profile)
     dcgan = build_dcgan(profile, image_size=image_size, seed=seed, **dcgan_overrides)
     return with_lstm_discriminator(
@@ -67,8 +66,6 @@ def build_lstm_gan(
 
 def with_lstm_discriminator(dcgan, lstm_discriminator):
     """A new, built `GAN` named ``dcgan_lstm_d``: ``dcgan``'s generator and settings, another discriminator."""
-    from lstmgan_tf.models import GAN
-
     gan = GAN(
         dcgan.generator,
         lstm_discriminator,

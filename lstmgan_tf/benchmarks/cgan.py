@@ -24,6 +24,8 @@ import time
 
 import numpy as np
 
+from lstmgan_tf.models.text_inputs import CAPTION_TOKENS, IMAGE, IMAGE_INDEX, SENTENCE_VECTOR
+
 
 def synthetic_batch(batch_size: int, length: int, words: int, vocabulary_size: int, sentence_vector_dim: int,
                     image_size: int, seed: int = 0) -> dict:
@@ -41,63 +43,11 @@ def synthetic_batch(batch_size: int, length: int, words: int, vocabulary_size: i
     tokens = rng.integers(2, vocabulary_size, (batch_size, length)).astype(np.int32)
     tokens[np.arange(length)[None, :] >= words[:, None]] = 0
     return {
-        "caption_tokens": tf.constant(tokens),
-        "sentence_vector": tf.constant(rng.normal(size=(batch_size, sentence_vector_dim)).astype(np.float32)),
-        "image": tf.constant(rng.uniform(-1, 1, (batch_size, image_size, image_size, 3)).astype(np.float32)),
-        "image_index": tf.constant(np.arange(batch_size, dtype=np.int64)),
+        CAPTION_TOKENS: tf.constant(tokens),
+        SENTENCE_VECTOR: tf.constant(rng.normal(size=(batch_size, sentence_vector_dim)).astype(np.float32)),
+        IMAGE: tf.constant(rng.uniform(-1, 1, (batch_size, image_size, image_size, 3)).astype(np.float32)),
+        IMAGE_INDEX: tf.constant(np.arange(batch_size, dtype=np.int64)),
     }
-
-
-def _word_loop_class():
-    import tensorflow as tf
-
-    from lstmgan_tf.models.lstm_cgan import LSTMCGAN
-    from lstmgan_tf.models.text_to_image import word_loss_mask
-
-    class WordLoopLSTMCGAN(LSTMCGAN):
-        """The LSTM-CGAN's per-word loss written as a Python loop over words.
-
-        What Algorithm 1 reads like: for each word t, step the LSTM cell, run G
-        on the hidden states of the whole batch and D on those images; padded
-        positions are generated too and weighted 0. Same weights and maths as
-        `LSTMCGAN`, so it is the reference the vectorised step is tested and
-        timed against.
-        """
-
-        def fake_pairs(self, caption_tokens, sentence_vector=None, training=False):
-            caption_tokens = tf.convert_to_tensor(caption_tokens)
-            batch_size, length = tf.shape(caption_tokens)[0], int(caption_tokens.shape[1])
-            word_vectors = self.word_embedding(caption_tokens)
-            words = tf.not_equal(caption_tokens, 0)
-            loss_mask = tf.cast(word_loss_mask(caption_tokens, self.config.loss_at), tf.float32)
-            words_per_caption = tf.reduce_sum(loss_mask, axis=1)
-            state = [tf.zeros(tf.stack([batch_size, self.config.lstm_units]))] * 2
-            images, weights = [], []
-            for t in range(length):
-                hidden, new_state = self.caption_lstm.cell(word_vectors[:, t], state, training=training)
-                # A padded word leaves the state as it was (what masking does).
-                keep = words[:, t : t + 1]
-                state = [tf.where(keep, new, old) for new, old in zip(new_state, state)]
-                images.append(self.generator(hidden, training=training))
-                weights.append(tf.math.divide_no_nan(loss_mask[:, t], words_per_caption))
-            pair_caption = tf.tile(tf.range(tf.cast(batch_size, tf.int64)), [length])
-            return tf.concat(images, 0), pair_caption, tf.concat(weights, 0)
-
-        def fake_logits(self, fake_images, sentence_vector, pair_caption, training=False):
-            # One D call per word, on the whole batch (the images come word
-            # after word, a batch each; the loop needs static sizes).
-            length = fake_images.shape[0] // sentence_vector.shape[0]
-            chunks = tf.split(fake_images, length)
-            return tf.concat(
-                [self.discriminator([chunk, sentence_vector], training=training) for chunk in chunks], 0
-            )
-
-    return WordLoopLSTMCGAN
-
-
-def word_loop_model(config, seed=0):
-    """A `WordLoopLSTMCGAN` (see `_word_loop_class`) with ``config``."""
-    return _word_loop_class()(config, seed=seed)
 
 
 def _compiled_step(model):
@@ -140,6 +90,7 @@ def benchmark_cgan(profile=None, words: int = 10, repeats: int = 5, seed: int = 
     from lstmgan_tf import config
     from lstmgan_tf.models.gan_cls import GANCLS, GANCLSConfig
     from lstmgan_tf.models.lstm_cgan import LSTMCGAN, LSTMCGANConfig
+    from lstmgan_tf.models.word_loop import WordLoopLSTMCGAN
 
     profile = config.get_profile(profile)
     length = profile.max_caption_length
@@ -155,7 +106,7 @@ def benchmark_cgan(profile=None, words: int = 10, repeats: int = 5, seed: int = 
 
     results = {"profile": profile.name, "batch_size": profile.batch_size, "words": words, "length": length}
     vectorised = _compiled_step(LSTMCGAN(lstm_config, seed=seed))
-    looped = _compiled_step(word_loop_model(lstm_config, seed=seed))
+    looped = _compiled_step(WordLoopLSTMCGAN(lstm_config, seed=seed))
     gan_cls = _compiled_step(GANCLS(GANCLSConfig.from_profile(sentence_dim, profile=profile), seed=seed))
     # A realistic batch: caption lengths spread around `words` (mean `words`),
     # padded to max_caption_length. The word loop runs up to the batch's
@@ -192,30 +143,3 @@ def benchmark_cgan(profile=None, words: int = 10, repeats: int = 5, seed: int = 
         print(f"half padded / no padding ({2 * words} words): {results['half_over_no_padding']:.2f} "
               "(cost follows real words: about 0.5)")
     return results
-
-
-def _run(args) -> int:
-    import json
-    import os
-
-    results = benchmark_cgan(args.profile, words=args.words, repeats=args.repeats, seed=args.seed)
-    if args.out:
-        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-        with open(args.out, "w", encoding="utf-8") as handle:
-            json.dump(results, handle, indent=2)
-        print(f"wrote {args.out}")
-    return 0
-
-
-def add_benchmark_parser(benchmarks) -> None:
-    """Adds ``cgan`` to the ``benchmark`` command's sub-commands."""
-    parser = benchmarks.add_parser(
-        "cgan", help="LSTM-CGAN step: vectorised vs word loop vs n GAN-CLS steps; padding",
-        description=__doc__.split("\n\n")[0],
-    )
-    parser.add_argument("--profile", default=None, help="sizes from this profile (default: $LSTMGAN_PROFILE)")
-    parser.add_argument("--words", type=int, default=10, help="real words per caption (default 10)")
-    parser.add_argument("--repeats", type=int, default=5, help="timed steps per variant (default 5)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default=None, help="also write the results to this JSON file")
-    parser.set_defaults(func=_run)

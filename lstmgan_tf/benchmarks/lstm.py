@@ -51,11 +51,6 @@ def _build_layer(variant: str, units: int):
     raise ValueError(f"unknown benchmark variant {variant!r}; choose one of: {', '.join(VARIANTS)}.")
 
 
-def _check_sizes(**sizes) -> None:
-    for name, value in sizes.items():
-        check_positive_int(name, value)
-
-
 def benchmark_lstm(
     batch: int = 32,
     steps: int = 50,
@@ -87,7 +82,9 @@ def benchmark_lstm(
     Raises:
         ValueError: for a size that is not a positive integer or an unknown variant.
     """
-    _check_sizes(batch=batch, steps=steps, units=units, features=features, repeats=repeats)
+    for name, value in {"batch": batch, "steps": steps, "units": units, "features": features,
+                        "repeats": repeats}.items():
+        check_positive_int(name, value)
     for variant in variants:
         if variant not in VARIANTS:
             raise ValueError(f"unknown benchmark variant {variant!r}; choose one of: {', '.join(VARIANTS)}.")
@@ -152,46 +149,3 @@ def format_rows(rows: list[dict]) -> str:
             f"{row['us_per_step']:9.1f} {row['ratio']:6.2f}"
         )
     return "\n".join(lines)
-
-
-def _run_lstm(args) -> int:
-    jit_modes = {"off": (False,), "on": (True,), "both": (False, True)}[args.jit_compile]
-    rows = benchmark_lstm(
-        batch=args.batch,
-        steps=args.steps,
-        units=args.units,
-        features=args.features,
-        repeats=args.repeats,
-        jit_modes=jit_modes,
-        seed=args.seed,
-    )
-    print(
-        f"LSTM forward + backward, graph mode, batch={args.batch} steps={args.steps} "
-        f"units={args.units} features={args.features}, median of {args.repeats} "
-        f"(ratio = time / {REFERENCE} time, same jit_compile)"
-    )
-    print(format_rows(rows))
-    return 0
-
-
-def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser("benchmark", help="time the kit's layers against Keras's")
-    benchmarks = parser.add_subparsers(dest="benchmark", metavar="BENCHMARK", required=True)
-    lstm = benchmarks.add_parser(
-        "lstm", help="hand-written LSTMCell (fused, literal, hoisted) vs keras.layers.LSTM"
-    )
-    lstm.add_argument("--batch", type=int, default=32, help="sequences per batch (default 32)")
-    lstm.add_argument("--steps", type=int, default=50, help="time steps per sequence (default 50)")
-    lstm.add_argument("--units", type=int, default=128, help="LSTM units (default 128)")
-    lstm.add_argument("--features", type=int, default=64, help="input features per step (default 64)")
-    lstm.add_argument("--repeats", type=int, default=20, help="timed calls per variant (default 20)")
-    lstm.add_argument(
-        "--jit-compile", choices=("off", "on", "both"), default="both",
-        help="time with XLA off, on, or both (default both)",
-    )
-    lstm.add_argument("--seed", type=int, default=0, help="seed of weights and inputs (default 0)")
-    lstm.set_defaults(func=_run_lstm)
-
-    from lstmgan_tf.cgan_benchmark import add_benchmark_parser
-
-    add_benchmark_parser(benchmarks)

@@ -1,0 +1,105 @@
+"""``python -m lstmgan_tf benchmark lstm|cgan|dcgan``: the kit's speed benchmarks.
+
+- ``lstm``: the hand-written LSTM against ``keras.layers.LSTM``
+  (`lstmgan_tf.benchmarks.lstm`);
+- ``cgan``: the LSTM-CGAN's vectorised step against the word loop and against
+  n GAN-CLS steps (`lstmgan_tf.benchmarks.cgan`);
+- ``dcgan``: the DCGAN's training throughput, with and without XLA
+  (`lstmgan_tf.benchmarks.dcgan`).
+
+TensorFlow is imported only when a benchmark runs, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+
+def _run_lstm(args) -> int:
+    from lstmgan_tf.benchmarks.lstm import REFERENCE, benchmark_lstm, format_rows
+
+    jit_modes = {"off": (False,), "on": (True,), "both": (False, True)}[args.jit_compile]
+    rows = benchmark_lstm(
+        batch=args.batch,
+        steps=args.steps,
+        units=args.units,
+        features=args.features,
+        repeats=args.repeats,
+        jit_modes=jit_modes,
+        seed=args.seed,
+    )
+    print(
+        f"LSTM forward + backward, graph mode, batch={args.batch} steps={args.steps} "
+        f"units={args.units} features={args.features}, median of {args.repeats} "
+        f"(ratio = time / {REFERENCE} time, same jit_compile)"
+    )
+    print(format_rows(rows))
+    return 0
+
+
+def _run_cgan(args) -> int:
+    from lstmgan_tf.benchmarks.cgan import benchmark_cgan
+
+    results = benchmark_cgan(args.profile, words=args.words, repeats=args.repeats, seed=args.seed)
+    if args.out:
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        with open(args.out, "w", encoding="utf-8") as handle:
+            json.dump(results, handle, indent=2)
+        print(f"wrote {args.out}")
+    return 0
+
+
+def _run_dcgan(args) -> int:
+    from lstmgan_tf.benchmarks.dcgan import measure_throughput
+
+    for image_size in args.image_sizes:
+        for jit_compile in {"off": (False,), "on": (True,), "both": (False, True)}[args.jit_compile]:
+            print(measure_throughput(image_size, args.batch_size, args.profile, jit_compile, args.steps), flush=True)
+    return 0
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser("benchmark", help="time the kit's layers and training steps")
+    benchmarks = parser.add_subparsers(dest="benchmark", metavar="BENCHMARK", required=True)
+
+    lstm = benchmarks.add_parser(
+        "lstm", help="hand-written LSTMCell (fused, literal, hoisted) vs keras.layers.LSTM"
+    )
+    lstm.add_argument("--batch", type=int, default=32, help="sequences per batch (default 32)")
+    lstm.add_argument("--steps", type=int, default=50, help="time steps per sequence (default 50)")
+    lstm.add_argument("--units", type=int, default=128, help="LSTM units (default 128)")
+    lstm.add_argument("--features", type=int, default=64, help="input features per step (default 64)")
+    lstm.add_argument("--repeats", type=int, default=20, help="timed calls per variant (default 20)")
+    lstm.add_argument(
+        "--jit-compile", choices=("off", "on", "both"), default="both",
+        help="time with XLA off, on, or both (default both)",
+    )
+    lstm.add_argument("--seed", type=int, default=0, help="seed of weights and inputs (default 0)")
+    lstm.set_defaults(func=_run_lstm)
+
+    cgan = benchmarks.add_parser(
+        "cgan", help="LSTM-CGAN step: vectorised vs word loop vs n GAN-CLS steps; padding",
+        description="Timing the LSTM-CGAN's training step (lstmgan_tf.benchmarks.cgan).",
+    )
+    cgan.add_argument("--profile", default=None, help="sizes from this profile (default: $LSTMGAN_PROFILE)")
+    cgan.add_argument("--words", type=int, default=10, help="real words per caption (default 10)")
+    cgan.add_argument("--repeats", type=int, default=5, help="timed steps per variant (default 5)")
+    cgan.add_argument("--seed", type=int, default=0)
+    cgan.add_argument("--out", default=None, help="also write the results to this JSON file")
+    cgan.set_defaults(func=_run_cgan)
+
+    dcgan = benchmarks.add_parser(
+        "dcgan", help="DCGAN training throughput (images/s), with and without XLA",
+        description="Training throughput of the DCGAN (lstmgan_tf.benchmarks.dcgan).",
+    )
+    dcgan.add_argument("--image-sizes", type=int, nargs="+", default=[32, 64], help="default: 32 64")
+    dcgan.add_argument("--batch-size", type=int, default=64, help="global batch size (default 64)")
+    dcgan.add_argument("--profile", default="classroom", help="widths and latent size from this profile "
+                       "(default classroom)")
+    dcgan.add_argument("--steps", type=int, default=20, help="timed steps per configuration (default 20)")
+    dcgan.add_argument(
+        "--jit-compile", choices=("off", "on", "both"), default="both",
+        help="time with XLA off, on, or both (default both)",
+    )
+    dcgan.set_defaults(func=_run_dcgan)

@@ -1,0 +1,66 @@
+"""`WordLoopLSTMCGAN`: the LSTM-CGAN's loss written the slow way, word by word.
+
+The reference the vectorised `lstmgan_tf.models.lstm_cgan.LSTMCGAN` is tested
+(``tests/test_lstm_cgan.py``), taught (notebook 05) and timed
+(``python -m lstmgan_tf benchmark cgan``) against: the same weights and maths,
+one LSTM-cell step, one generator call and one discriminator call per word.
+
+Example:
+
+>>> import numpy as np
+>>> from lstmgan_tf.models.lstm_cgan import LSTMCGANConfig
+>>> config = LSTMCGANConfig.from_profile(vocabulary_size=30, sentence_vector_dim=16, profile="smoke")
+>>> model, looped = LSTMCGAN(config, seed=0), WordLoopLSTMCGAN(config, seed=0)
+>>> looped.set_weights(model.get_weights())
+>>> tokens, sentence = np.array([[5, 7, 9, 0], [3, 4, 0, 0]]), tf.random.normal((2, 16))
+>>> fast = model.generator_loss(sentence, *model.fake_pairs(tokens), 2)[0]
+>>> slow = looped.generator_loss(sentence, *looped.fake_pairs(tokens), 2)[0]
+>>> bool(np.isclose(fast, slow, rtol=1e-4))
+True
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from lstmgan_tf.models.lstm_cgan import LSTMCGAN
+from lstmgan_tf.models.text_to_image import word_loss_mask
+
+
+class WordLoopLSTMCGAN(LSTMCGAN):
+    """The LSTM-CGAN's per-word loss written as a Python loop over words.
+
+    What Algorithm 1 reads like: for each word t, step the LSTM cell, run G
+    on the hidden states of the whole batch and D on those images; padded
+    positions are generated too and weighted 0. Same weights and maths as
+    `LSTMCGAN`, so it is the reference the vectorised step is tested and
+    timed against.
+    """
+
+    def fake_pairs(self, caption_tokens, sentence_vector=None, training=False):
+        caption_tokens = tf.convert_to_tensor(caption_tokens)
+        batch_size, length = tf.shape(caption_tokens)[0], int(caption_tokens.shape[1])
+        word_vectors = self.word_embedding(caption_tokens)
+        words = tf.not_equal(caption_tokens, 0)
+        loss_mask = tf.cast(word_loss_mask(caption_tokens, self.config.loss_at), tf.float32)
+        words_per_caption = tf.reduce_sum(loss_mask, axis=1)
+        state = [tf.zeros(tf.stack([batch_size, self.config.lstm_units]))] * 2
+        images, weights = [], []
+        for t in range(length):
+            hidden, new_state = self.caption_lstm.cell(word_vectors[:, t], state, training=training)
+            # A padded word leaves the state as it was (what masking does).
+            keep = words[:, t : t + 1]
+            state = [tf.where(keep, new, old) for new, old in zip(new_state, state)]
+            images.append(self.generator(hidden, training=training))
+            weights.append(tf.math.divide_no_nan(loss_mask[:, t], words_per_caption))
+        pair_caption = tf.tile(tf.range(tf.cast(batch_size, tf.int64)), [length])
+        return tf.concat(images, 0), pair_caption, tf.concat(weights, 0)
+
+    def fake_logits(self, fake_images, sentence_vector, pair_caption, training=False):
+        # One D call per word, on the whole batch (the images come word
+        # after word, a batch each; the loop needs static sizes).
+        length = fake_images.shape[0] // sentence_vector.shape[0]
+        chunks = tf.split(fake_images, length)
+        return tf.concat(
+            [self.discriminator([chunk, sentence_vector], training=training) for chunk in chunks], 0
+        )
