@@ -23,7 +23,6 @@ Commands (``python -m lstmgan_tf notebooks ...``):
 
 from __future__ import annotations
 
-import argparse
 import csv
 import glob
 import json

@@ -7,6 +7,7 @@ import os
 import numpy as np
 import pytest
 
+from lstmgan_tf import training
 from lstmgan_tf.experiments import detector_study as study
 
 
@@ -201,7 +202,7 @@ def test_runner_writes_the_table_and_resumes_per_generator_epoch(tmp_path, capsy
 def test_a_run_without_the_snapshots_the_study_needs_is_refused(tmp_path):
     config = study.StudyConfig.from_profile("smoke", dataset="abstract_art")
     run_dir = str(tmp_path / "gan")
-    study.train_or_load("dcgan", "abstract_art", run_dir, "smoke")
+    training.train_or_load("dcgan", "abstract_art", run_dir, "smoke")
     with pytest.raises(ValueError, match="no weights saved at epoch"):
         study.train_or_load_gan(config, 0, run_dir)
 

@@ -132,7 +132,7 @@ def check_balanced_disjoint_split(split: Callable) -> Feedback:
             return Feedback(False, f"the {name} labels have shape {labels.shape}; expected one label per image, ({len(images)},).")
         if not np.isin(labels, (0, 1)).all():
             return Feedback(False, f"the {name} labels should be 0 (generated) and 1 (real), got {sorted(set(labels.tolist()))}.")
-    real_hashes, fake_hashes = set(_hashes(real)), set(_hashes(fake))
+    real_hashes = set(_hashes(real))
     train_hashes, test_hashes = _hashes(train_x), _hashes(test_x)
     labelled = [(digest, label) for digest, label in zip(train_hashes + test_hashes, np.concatenate([train_y, test_y]))]
     if labelled and all((digest in real_hashes) == (label == 0) for digest, label in labelled):

@@ -6,8 +6,8 @@
   discriminator), with held-out data, ROC AUC and error bars; its parts:
   `detectors` (sets, detectors, training, scoring), `study_report` (tables,
   figures).
-- `lstmgan_tf.experiments.runs`: train a registered model or load its
-  finished run, draw its images (every experiment's cache).
+- `lstmgan_tf.experiments.runs`: where an experiment's runs live, the images
+  it draws from them (runs are trained or loaded by `lstmgan_tf.training.train_or_load`).
 - `lstmgan_tf.experiments.dcgan_recipe`: the DCGAN's recipes, their parts and
   the LSTM discriminator in the loop, side by side (FID / KID, figures).
 - `lstmgan_tf.experiments.text_recipe`: the text-to-image recipe ablation.
@@ -24,7 +24,7 @@ from lstmgan_tf.experiments.detectors import (
     content_hashes,
     evaluate_discriminator,
 )
-from lstmgan_tf.experiments.runs import generate_images, train_or_load
+from lstmgan_tf.experiments.runs import generate_uint8_images
 from lstmgan_tf.experiments.study_report import DISCRIMINATORS, PAPER_ACCURACY, summarise, write_report
 
 __all__ = [
@@ -37,11 +37,10 @@ __all__ = [
     "content_hashes",
     "evaluate_discriminator",
     "evaluate_generator_epoch",
-    "generate_images",
+    "generate_uint8_images",
     "prepare_seed",
     "run_seed",
     "run_study",
     "summarise",
-    "train_or_load",
     "write_report",
 ]

@@ -33,17 +33,18 @@ import argparse
 import os
 import time
 
+from lstmgan_tf.checks import check_positive_int
+
 EXPERIMENTS = ("lstm-discriminator", "text-recipe", "dcgan-recipe")
 DEFAULT_DATASETS = ("synthetic_faces", "abstract_art")
 
 
 def _positive_int(text: str) -> int:
+    # The package's one rule (`checks.check_positive_int`), as an argparse type.
     try:
-        value = int(text)
+        value = check_positive_int("value", int(text))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
     return value
 
 
@@ -168,10 +169,10 @@ def _run_lstm_discriminator(args) -> int:
 
     from lstmgan_tf.viz import save_figure
 
-    for config in studies:
+    for study_config in studies:
         # What the detectors were shown, seed 0's generators.
-        name = study.GENERATORS_FILE.format(dataset=config.dataset)
-        path = save_figure(study.plot_generator_epochs(config, 0, out_dir), os.path.join(out_dir, name))
+        name = study.GENERATORS_FILE.format(dataset=study_config.dataset)
+        path = save_figure(study.plot_generator_epochs(study_config, 0, out_dir), os.path.join(out_dir, name))
         print(f"wrote {os.path.relpath(path)}")
         if args.publish:
             shutil.copyfile(path, os.path.join(args.publish, name))

@@ -204,7 +204,8 @@ def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = No
             anything is trained.
     """
     from lstmgan_tf import data, training
-    from lstmgan_tf.experiments.runs import generate_images, train_or_load, trainable_parameter_count
+    from lstmgan_tf.experiments.runs import generate_uint8_images, trainable_parameter_count
+    from lstmgan_tf.training.runner import train_or_load
     from lstmgan_tf.training.checkpoints import has_final_weights
 
     variants = check_variants(variants)
@@ -226,7 +227,7 @@ def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = No
             start = time.perf_counter()
             gan, _ = train_or_load(variant.model, dataset, folder, profile, epochs, options, verbose)
             seconds = _training_seconds(folder, None if trained_before else time.perf_counter() - start)
-            generated = generate_images(gan.inference_generator, SAMPLES, gan.latent_dim, seed=seed + 1)
+            generated = generate_uint8_images(gan.inference_generator, SAMPLES, gan.latent_dim, seed=seed + 1)
             run = RecipeRun(dataset, name, seed, epochs, int(gan.g_optimizer.iterations), seconds,
                             trainable_parameter_count(gan.discriminator), len(real_test),
                             grid=generated[:GRID_IMAGES])

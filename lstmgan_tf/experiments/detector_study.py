@@ -72,7 +72,7 @@ from lstmgan_tf.experiments.detectors import (  # noqa: F401
     train_detector,
 )
 from lstmgan_tf.experiments.runs import (  # noqa: F401
-    generate_images, seed_folder, train_or_load, trainable_parameter_count,
+    generate_uint8_images, seed_folder, trainable_parameter_count,
 )
 from lstmgan_tf.experiments.study_report import (  # noqa: F401
     CHART_FILE, DISCRIMINATORS, PAPER_ACCURACY, TABLE_COLUMNS, TABLE_STEM, format_duration, format_spread,
@@ -253,6 +253,7 @@ def train_or_load_gan(study: StudyConfig, seed: int, run_dir: str, verbose=0):
     """
     from lstmgan_tf import training
     from lstmgan_tf.training.callbacks import WeightSnapshots
+    from lstmgan_tf.training.runner import train_or_load
 
     options = training.TrainOptions(seed=seed, image_size=study.image_size, dataset_size=study.gan_images)
     snapshots = WeightSnapshots(os.path.join(run_dir, "snapshots"), study.generator_epochs)
@@ -329,8 +330,8 @@ def generated_sets(study: StudyConfig, seed: int, gan, real_train, real_test) ->
     return build_detector_sets(
         real_train=real_train,
         real_test=real_test,
-        fake_train=generate_images(generator, study.train_per_class, gan.latent_dim, seed=2 * seed),
-        fake_test=generate_images(generator, study.test_per_class, gan.latent_dim, seed=2 * seed + 1),
+        fake_train=generate_uint8_images(generator, study.train_per_class, gan.latent_dim, seed=2 * seed),
+        fake_test=generate_uint8_images(generator, study.test_per_class, gan.latent_dim, seed=2 * seed + 1),
         seed=seed,
     )
 
@@ -491,7 +492,7 @@ def plot_generator_epochs(study: StudyConfig, seed: int, out_dir: str, images_pe
     rows = []
     for epoch in study.generator_epochs:
         load_generator_epoch(gan, run_dir, epoch)
-        rows.append(generate_images(gan.inference_generator, images_per_epoch, gan.latent_dim, seed=2 * seed + 1))
+        rows.append(generate_uint8_images(gan.inference_generator, images_per_epoch, gan.latent_dim, seed=2 * seed + 1))
     rows.append(load_real_images(study, "test", images_per_epoch, seed))
     names = [f"epoch {epoch}" for epoch in study.generator_epochs] + ["real (held out)"]
     captions = [name if column == 0 else "" for name in names for column in range(images_per_epoch)]

@@ -208,7 +208,7 @@ def write_ablation(table, reference, out_dir, minutes) -> dict:
     for row in table:
         lines.append(f"| {row['row']} | {row['model']} | {row['steps']} | "
                      + " | ".join(_cell(row[k]) for k in _COLUMNS) + " |")
-    lines.append(f"| real test images | — | — | " + " | ".join(_cell(reference.get(k)) for k in _COLUMNS) + " |")
+    lines.append("| real test images | — | — | " + " | ".join(_cell(reference.get(k)) for k in _COLUMNS) + " |")
     markdown = "\n".join(lines) + "\n"
     with open(paths["markdown"], "w", encoding="utf-8") as handle:
         handle.write(markdown)

@@ -28,7 +28,6 @@ import keras
 import tensorflow as tf
 
 from lstmgan_tf import config as _config
-from lstmgan_tf.checks import check_positive_int
 from lstmgan_tf.layers import dcgan
 from lstmgan_tf.models.text_to_image import TextGANRecipe, TextToImageGAN, recipe_values
 
@@ -63,19 +62,8 @@ class GANCLSConfig(TextGANRecipe):
     beta_1: float = 0.5
 
     def __post_init__(self):
-        for name in ("sentence_vector_dim", "noise_dim", "condition_dim", "generator_width",
-                     "discriminator_width", "discriminator_steps", "generator_steps"):
-            check_positive_int(name, getattr(self, name))
-        self._check_recipe()
-        if self.image_size not in _config.SUPPORTED_IMAGE_SIZES:
-            raise ValueError(
-                f"image_size={self.image_size!r} is not supported; choose one of "
-                f"{_config.SUPPORTED_IMAGE_SIZES}."
-            )
-        if not self.learning_rate > 0 or not 0 <= self.beta_1 < 1:
-            raise ValueError(
-                f"learning_rate={self.learning_rate!r} must be positive and beta_1={self.beta_1!r} in [0, 1)."
-            )
+        self._check_config(("sentence_vector_dim", "noise_dim", "condition_dim", "generator_width",
+                            "discriminator_width", "discriminator_steps", "generator_steps"))
 
     @classmethod
     def from_profile(cls, sentence_vector_dim: int, profile=None, **overrides):
@@ -94,14 +82,7 @@ class GANCLSConfig(TextGANRecipe):
             beta_1=profile.beta_1,
             **recipe_values(cls, profile),
         )
-        unknown = sorted(set(overrides) - {f.name for f in dataclasses.fields(cls)})
-        if unknown:
-            raise ValueError(f"unknown GANCLSConfig setting(s): {', '.join(unknown)}.")
-        values.update(overrides)
-        return cls(**values)
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        return cls._from_values(values, overrides)
 
 
 @keras.saving.register_keras_serializable(package="lstmgan_tf")
@@ -120,10 +101,10 @@ class GANCLS(TextToImageGAN):
 
     GENERATOR_NETWORKS = ("text_projection", "generator")
     draws_noise = True
+    config_class = GANCLSConfig
 
     def __init__(self, config: GANCLSConfig, seed=None, name="gan_cls", matching_encoder=None, **kwargs):
-        if not isinstance(config, GANCLSConfig):
-            raise ValueError(f"config must be a GANCLSConfig, got {type(config).__name__}.")
+        config = self._checked(config)
         super().__init__(
             discriminator_steps=config.discriminator_steps, generator_steps=config.generator_steps,
             seed=seed, name=name, **kwargs,
@@ -202,12 +183,3 @@ class GANCLS(TextToImageGAN):
     def call(self, sentence_vector, training=False):
         noise = keras.random.normal((tf.shape(sentence_vector)[0], self.config.noise_dim), seed=self.seed_generator)
         return self._images(sentence_vector, noise, training)
-
-    def get_config(self):
-        return {"config": self.config.to_dict(), "seed": self.seed, "name": self.name}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        return cls(GANCLSConfig(**config.pop("config")), **config)
-

@@ -47,7 +47,7 @@ import numpy as np
 import tensorflow as tf
 
 from lstmgan_tf import config as _config
-from lstmgan_tf.checks import check_positive_int
+from lstmgan_tf.checks import check_in_range
 from lstmgan_tf.layers import dcgan
 from lstmgan_tf.models.text_to_image import (
     LOSS_POSITIONS,
@@ -115,28 +115,16 @@ class LSTMCGANConfig(TextGANRecipe):
     beta_1: float = 0.5
 
     def __post_init__(self):
-        for name in ("vocabulary_size", "sentence_vector_dim", "word_vector_dim", "lstm_units",
-                     "generator_width", "discriminator_width", "condition_dim",
-                     "discriminator_steps", "generator_steps"):
-            check_positive_int(name, getattr(self, name))
-        if self.image_size not in _config.SUPPORTED_IMAGE_SIZES:
-            raise ValueError(
-                f"image_size={self.image_size!r} is not supported; choose one of "
-                f"{_config.SUPPORTED_IMAGE_SIZES}."
-            )
+        self._check_config(("vocabulary_size", "sentence_vector_dim", "word_vector_dim", "lstm_units",
+                            "generator_width", "discriminator_width", "condition_dim",
+                            "discriminator_steps", "generator_steps"))
         for name in ("noise_dim", "word_positions"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"{name} must be a non-negative integer, got {value!r}.")
-        self._check_recipe()
-        if not 0.0 <= self.last_word_weight < 1.0:
-            raise ValueError(f"last_word_weight={self.last_word_weight!r} must be in [0, 1).")
+        check_in_range("last_word_weight", self.last_word_weight, 1.0, "in [0, 1)")
         if self.loss_at not in LOSS_POSITIONS:
             raise ValueError(f"loss_at={self.loss_at!r} is not supported; choose one of {LOSS_POSITIONS}.")
-        if not self.learning_rate > 0 or not 0 <= self.beta_1 < 1:
-            raise ValueError(
-                f"learning_rate={self.learning_rate!r} must be positive and beta_1={self.beta_1!r} in [0, 1)."
-            )
 
     @classmethod
     def from_profile(cls, vocabulary_size: int, sentence_vector_dim: int, profile=None, **overrides):
@@ -157,14 +145,7 @@ class LSTMCGANConfig(TextGANRecipe):
             beta_1=profile.beta_1,
             **recipe_values(cls, profile),
         )
-        unknown = sorted(set(overrides) - {f.name for f in dataclasses.fields(cls)})
-        if unknown:
-            raise ValueError(f"unknown LSTMCGANConfig setting(s): {', '.join(unknown)}.")
-        values.update(overrides)
-        return cls(**values)
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        return cls._from_values(values, overrides)
 
 
 @keras.saving.register_keras_serializable(package="lstmgan_tf")
@@ -192,11 +173,11 @@ class LSTMCGAN(TextToImageGAN):
     """
 
     GENERATOR_NETWORKS = ("word_embedding", "caption_lstm", "generator")
+    config_class = LSTMCGANConfig
 
     def __init__(self, config: LSTMCGANConfig, embedding_matrix=None, seed=None, name=None,
                  matching_encoder=None, **kwargs):
-        if not isinstance(config, LSTMCGANConfig):
-            raise ValueError(f"config must be an LSTMCGANConfig, got {type(config).__name__}.")
+        config = self._checked(config)
         name = name or ("lstm_cgan" if config.loss_at == "every_word" else "last_word")
         super().__init__(
             discriminator_steps=config.discriminator_steps, generator_steps=config.generator_steps,
@@ -352,10 +333,3 @@ class LSTMCGAN(TextToImageGAN):
         images, _ = self.generate_word_images(caption_tokens)
         return images
 
-    def get_config(self):
-        return {"config": self.config.to_dict(), "seed": self.seed, "name": self.name}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        return cls(LSTMCGANConfig(**config.pop("config")), **config)

@@ -34,6 +34,7 @@ import keras
 import tensorflow as tf
 
 from lstmgan_tf.checks import check_in_range, check_positive_int
+from lstmgan_tf.config import SUPPORTED_IMAGE_SIZES
 from lstmgan_tf.layers import augmentation, dcgan
 from lstmgan_tf.models.adversarial import AdversarialModel
 from lstmgan_tf.models.losses import GAN_LOSSES, accuracy, adversarial_terms, per_example_bce
@@ -287,6 +288,29 @@ class TextGANRecipe:
     generator_conditioning: str = "input"
     discriminator_depth: int = 1
 
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def _from_values(cls, values: dict, overrides: dict):
+        """``cls(**values)`` with ``overrides`` on top; an override that is not a field is refused."""
+        unknown = sorted(set(overrides) - {field.name for field in dataclasses.fields(cls)})
+        if unknown:
+            raise ValueError(f"unknown {cls.__name__} setting(s): {', '.join(unknown)}.")
+        return cls(**{**values, **overrides})
+
+    def _check_config(self, positive_fields) -> None:
+        """Checks what every text-to-image config holds: these positive integers, the image size, Adam, the recipe."""
+        for name in positive_fields:
+            check_positive_int(name, getattr(self, name))
+        if self.image_size not in SUPPORTED_IMAGE_SIZES:
+            raise ValueError(f"image_size={self.image_size!r} is not supported; choose one of {SUPPORTED_IMAGE_SIZES}.")
+        if not self.learning_rate > 0 or not 0 <= self.beta_1 < 1:
+            raise ValueError(
+                f"learning_rate={self.learning_rate!r} must be positive and beta_1={self.beta_1!r} in [0, 1)."
+            )
+        self._check_recipe()
+
     def _check_recipe(self) -> None:
         for name, choices in (("discriminator_condition", dcgan.DISCRIMINATOR_CONDITIONS),
                               ("generator_upsampling", dcgan.GENERATOR_UPSAMPLINGS),
@@ -457,6 +481,8 @@ class TextToImageGAN(AdversarialModel):
 
     #: Whether `fake_pairs` draws noise.
     draws_noise = False
+    #: The subclass's config dataclass (a `TextGANRecipe`): `get_config` and `from_config` use it.
+    config_class = TextGANRecipe
 
     @property
     def draws_random_images(self) -> bool:
@@ -551,6 +577,20 @@ class TextToImageGAN(AdversarialModel):
             encoder.set_weights(matching_encoder.get_weights())
         encoder.trainable = False
         return encoder
+
+    @classmethod
+    def _checked(cls, config):
+        if not isinstance(config, cls.config_class):
+            raise ValueError(f"config must be a {cls.config_class.__name__}, got {type(config).__name__}.")
+        return config
+
+    def get_config(self):
+        return {"config": self.config.to_dict(), "seed": self.seed, "name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        return cls(cls.config_class(**config.pop("config")), **config)
 
     def build_optimizers(self):
         for optimizer, variables in (

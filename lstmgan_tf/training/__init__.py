@@ -1,7 +1,9 @@
 """Training: distribution strategies, the model registry, callbacks and the runner.
 
 - `train(model_name, dataset, ...)`: trains a registered model, resumably
-  (see `lstmgan_tf.training.runner`); `load_trained(out_dir)`.
+  (see `lstmgan_tf.training.runner`); `load_trained(out_dir)`;
+  `train_or_load(model_name, dataset, out_dir)`: the one rule for reusing a
+  finished run (text models: `lstmgan_tf.training.text_runs.train_or_load`).
 - `register_model`, `TrainOptions`, `TrainingJob`: how a model joins the
   runner (see `lstmgan_tf.training.registry`).
 - `get_strategy(name)`: the `tf.distribute` strategy for this machine.
@@ -26,7 +28,7 @@ def __getattr__(name):
     # The runner and callbacks import Keras; load them on first use.
     import importlib
 
-    if name in ("train", "load_trained", "check_image_size", "TrainResult"):
+    if name in ("train", "train_or_load", "load_trained", "check_image_size", "TrainResult"):
         return getattr(importlib.import_module("lstmgan_tf.training.runner"), name)
     if name in ("callbacks", "runner"):
         return importlib.import_module(f"lstmgan_tf.training.{name}")
@@ -44,4 +46,5 @@ __all__ = [
     "register_model",
     "set_precision",
     "train",
+    "train_or_load",
 ]

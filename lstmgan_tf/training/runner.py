@@ -403,10 +403,15 @@ def load_trained(out_dir, checkpoint: str | None = None):
     import keras
     import tensorflow as tf
 
+    from lstmgan_tf.training import text_runs
+
     out_dir = os.fspath(out_dir)
     saved = _read_config(out_dir)
     if saved is None:
         raise FileNotFoundError(f"{out_dir!r} holds no run ({CONFIG_FILE} is missing).")
+    if saved["model"] in text_runs.TEXT_MODELS:
+        # The run folder holds the text pipeline: no need to read the data and fit word2vec again.
+        return text_runs.load_text_model(out_dir, checkpoint=checkpoint).model
     checkpoint_dir = os.path.join(out_dir, "checkpoints")
     if checkpoint is None and not _checkpoints.checkpoint_prefixes(checkpoint_dir):
         raise FileNotFoundError(f"{out_dir!r} holds no checkpoint.")
@@ -432,3 +437,51 @@ def load_trained(out_dir, checkpoint: str | None = None):
     else:
         _checkpoints.restore(restored, checkpoint, out_dir)
     return model
+
+
+def train_or_load(model_name: str, dataset: str, out_dir, profile=None, epochs: int | None = None,
+                  options: registry.TrainOptions | None = None, verbose="auto", callbacks=()):
+    """Trains a registered model into ``out_dir``, or loads the run already finished there.
+
+    The kit's one rule for reusing a run (notebooks, experiments, ``make run``):
+    a run is finished when it holds its final weights and was trained for at
+    least ``epochs`` epochs; an interrupted run, or one asked for more epochs,
+    resumes from its last checkpoint; an empty folder trains from the start.
+    Calling it again therefore costs nothing.
+
+    Args:
+        model_name: a registered model, e.g. ``"dcgan"`` or ``"lstm_cgan"``.
+        dataset: the dataset's name.
+        out_dir: the run folder.
+        profile: profile name or `Profile` (default: ``$LSTMGAN_PROFILE``).
+        epochs: total epochs (default: the profile's for this model).
+        options: `TrainOptions` of a new run.
+        verbose: ``model.fit``'s verbosity.
+        callbacks: extra Keras callbacks of the training (not called when
+            the run is loaded).
+
+    Returns:
+        ``(model, history)``: the trained model (`load_trained`) and its
+        history (metric name -> one value per epoch).
+    """
+    out_dir = os.fspath(out_dir)
+    profile = _config.get_profile(profile)
+    epochs = registry.default_epochs(model_name, profile) if epochs is None else epochs
+    if is_finished(out_dir, epochs):
+        return load_trained(out_dir), read_history(out_dir)
+    # A folder with config.json but no checkpoint (stopped before its first) resumes from step 0.
+    result = train(model_name, dataset, out_dir=out_dir, profile=profile, resume=_read_config(out_dir) is not None,
+                   epochs=epochs, options=options, verbose=verbose, callbacks=callbacks)
+    return result.model, result.history
+
+
+def is_finished(out_dir, epochs: int) -> bool:
+    """Whether ``out_dir`` holds a run trained to its end for at least ``epochs`` epochs."""
+    saved = _read_config(os.fspath(out_dir))
+    return saved is not None and saved.get("epochs", 0) >= epochs and _checkpoints.has_final_weights(out_dir)
+
+
+def read_history(out_dir) -> dict[str, list[float]]:
+    """The per-epoch history of a run folder (``history.csv``; empty before the first epoch ends)."""
+    path = os.path.join(os.fspath(out_dir), "history.csv")
+    return _callbacks.read_history_csv(path) if os.path.exists(path) else {}

@@ -82,11 +82,12 @@ class TrainedTextModel:
         return self.run_config["model"]
 
 
-def load_text_model(run_dir) -> TrainedTextModel:
+def load_text_model(run_dir, checkpoint: str | None = None) -> TrainedTextModel:
     """Loads a trained ``lstm_cgan``, ``last_word`` or ``gan_cls`` run folder.
 
-    Reads ``config.json``, the ``text/`` folder and the latest checkpoint; the
-    training data are not needed.
+    Reads ``config.json``, the ``text/`` folder and the newest readable
+    checkpoint (or ``checkpoint``, a checkpoint prefix); the training data are
+    not needed.
 
     Raises:
         FileNotFoundError: a folder without a run, a checkpoint or its text files.
@@ -122,8 +123,13 @@ def load_text_model(run_dir) -> TrainedTextModel:
         model = GANCLS(GANCLSConfig(**model_settings), seed=run_config["seed"])
     else:
         model = LSTMCGAN(LSTMCGANConfig(**model_settings), seed=run_config["seed"], name=name)
-    # The newest checkpoint that reads back intact (a damaged one only warns).
-    checkpoints.restore_newest_readable(tf.train.Checkpoint(model=model), checkpoint_dir, run_dir, partial=True)
+    if checkpoint is not None:
+        if problem := checkpoints.checkpoint_problem(checkpoint):
+            raise checkpoints.DamagedRunError(f"checkpoint {checkpoint!r} cannot be read ({problem}).")
+        checkpoints.restore(tf.train.Checkpoint(model=model), checkpoint, run_dir, partial=True)
+    else:
+        # The newest checkpoint that reads back intact (a damaged one only warns).
+        checkpoints.restore_newest_readable(tf.train.Checkpoint(model=model), checkpoint_dir, run_dir, partial=True)
     return TrainedTextModel(model, text, run_config, run_dir)
 
 
@@ -152,24 +158,16 @@ def train_or_load(model_name: str, dataset: str = "synthetic_flowers", profile=N
     Returns:
         ``(trained, history)``: a `TrainedTextModel` and the per-epoch history dict.
     """
-    from lstmgan_tf import config, training
-    from lstmgan_tf.training import callbacks
-    from lstmgan_tf.training.checkpoints import has_final_weights
+    from lstmgan_tf import config
+    from lstmgan_tf.training import runner
 
     if model_name not in TEXT_MODELS:
         raise ValueError(f"unknown text-to-image model {model_name!r}; choose one of: {', '.join(TEXT_MODELS)}.")
     profile = config.get_profile(profile)
     epochs = epochs or profile.text_epochs
     out_dir = os.fspath(out_dir or default_run_dir(model_name, dataset, profile))
-    config_path = os.path.join(out_dir, "config.json")
-    saved = None
-    if os.path.isfile(config_path):
-        with open(config_path, encoding="utf-8") as handle:
-            saved = json.load(handle)
-    finished = saved is not None and saved.get("epochs") == epochs and has_final_weights(out_dir)
-    if not finished:
-        training.train(model_name, dataset, out_dir=out_dir, profile=profile, epochs=epochs,
-                       resume=saved is not None, verbose=verbose)
-    history_path = os.path.join(out_dir, "history.csv")
-    history = callbacks.read_history_csv(history_path) if os.path.isfile(history_path) else {}
-    return load_text_model(out_dir), history
+    if not runner.is_finished(out_dir, epochs):
+        runner.train(model_name, dataset, out_dir=out_dir, profile=profile, epochs=epochs,
+                     resume=os.path.isfile(os.path.join(out_dir, "config.json")), verbose=verbose)
+    # Loaded from the run folder either way: the model with its text pipeline.
+    return load_text_model(out_dir), runner.read_history(out_dir)
