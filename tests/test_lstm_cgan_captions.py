@@ -153,7 +153,7 @@ def test_swapped_captions_drop_swaps_the_encoder_reads_as_the_same(flowers):
     np.testing.assert_allclose(np.sort(vectors[2, :2], axis=0), np.sort(expected, axis=0))
     fewer, fewer_counts = text.swapped_sentence_vectors(captions, per_caption=1, seed=0)
     np.testing.assert_array_equal(fewer_counts, [1, 0, 1])
-    with pytest.raises(ValueError, match="per_caption=0"):
+    with pytest.raises(ValueError, match="per_caption must be a positive integer, got 0"):
         text.swapped_sentence_vectors(captions, per_caption=0)
 
 

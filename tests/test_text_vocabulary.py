@@ -89,7 +89,7 @@ def test_encode_rejects_bad_input_naming_it(bad, message):
 def test_unfitted_vectorizer_and_bad_arguments_are_reported():
     with pytest.raises(ValueError, match="call fit"):
         text.CaptionVectorizer(max_length=4).encode(["a flower"])
-    with pytest.raises(ValueError, match="max_length=0"):
+    with pytest.raises(ValueError, match="max_length must be a positive integer, got 0"):
         text.CaptionVectorizer(max_length=0)
     with pytest.raises(ValueError, match="'Red' would never match"):
         text.CaptionVectorizer(max_length=4, vocabulary=["Red"])

@@ -57,7 +57,7 @@ def test_train_word2vec_rejects_bad_input():
         text.train_word2vec("a red flower")
     with pytest.raises(ValueError, match="hold no words"):
         text.train_word2vec(["", "!!"])
-    with pytest.raises(ValueError, match="vector_size=0"):
+    with pytest.raises(ValueError, match="vector_size must be a positive integer, got 0"):
         text.train_word2vec(["a red flower"], vector_size=0)
 
 

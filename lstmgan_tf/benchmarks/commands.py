@@ -15,18 +15,20 @@ from __future__ import annotations
 import json
 import os
 
+# ``--jit-compile`` -> the XLA settings to time.
+_JIT_MODES = {"off": (False,), "on": (True,), "both": (False, True)}
+
 
 def _run_lstm(args) -> int:
     from lstmgan_tf.benchmarks.lstm import REFERENCE, benchmark_lstm, format_rows
 
-    jit_modes = {"off": (False,), "on": (True,), "both": (False, True)}[args.jit_compile]
     rows = benchmark_lstm(
         batch=args.batch,
         steps=args.steps,
         units=args.units,
         features=args.features,
         repeats=args.repeats,
-        jit_modes=jit_modes,
+        jit_modes=_JIT_MODES[args.jit_compile],
         seed=args.seed,
     )
     print(
@@ -54,7 +56,7 @@ def _run_dcgan(args) -> int:
     from lstmgan_tf.benchmarks.dcgan import measure_throughput
 
     for image_size in args.image_sizes:
-        for jit_compile in {"off": (False,), "on": (True,), "both": (False, True)}[args.jit_compile]:
+        for jit_compile in _JIT_MODES[args.jit_compile]:
             print(measure_throughput(image_size, args.batch_size, args.profile, jit_compile, args.steps), flush=True)
     return 0
 
@@ -72,7 +74,7 @@ def add_parser(subparsers) -> None:
     lstm.add_argument("--features", type=int, default=64, help="input features per step (default 64)")
     lstm.add_argument("--repeats", type=int, default=20, help="timed calls per variant (default 20)")
     lstm.add_argument(
-        "--jit-compile", choices=("off", "on", "both"), default="both",
+        "--jit-compile", choices=tuple(_JIT_MODES), default="both",
         help="time with XLA off, on, or both (default both)",
     )
     lstm.add_argument("--seed", type=int, default=0, help="seed of weights and inputs (default 0)")
@@ -99,7 +101,7 @@ def add_parser(subparsers) -> None:
                        "(default classroom)")
     dcgan.add_argument("--steps", type=int, default=20, help="timed steps per configuration (default 20)")
     dcgan.add_argument(
-        "--jit-compile", choices=("off", "on", "both"), default="both",
+        "--jit-compile", choices=tuple(_JIT_MODES), default="both",
         help="time with XLA off, on, or both (default both)",
     )
     dcgan.set_defaults(func=_run_dcgan)

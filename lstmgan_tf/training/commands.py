@@ -16,7 +16,8 @@ import sys
 from lstmgan_tf.training import distribute, registry
 
 
-def _parse_settings(pairs) -> dict[str, str]:
+def _set_pairs(pairs) -> dict[str, str]:
+    """``--set KEY=VALUE ...`` as ``{KEY: VALUE}`` strings (each builder types them: `registry.parse_settings`)."""
     settings = {}
     for pair in pairs or ():
         key, sep, value = pair.partition("=")
@@ -40,7 +41,7 @@ def _train_command(args) -> int:
         dataset_size=args.dataset_size,
         mixed_precision=args.mixed_precision,
         jit_compile=args.xla,
-        extra=_parse_settings(args.set),
+        extra=_set_pairs(args.set),
     )
     result = runner.train(
         args.model,
