@@ -42,6 +42,21 @@ def test_run_folder_holds_the_text_pipeline(runs):
     assert 0 < moved < 0.1 * np.abs(start).max()
 
 
+def test_load_trained_reads_a_text_run_from_its_folder_without_its_builder(runs, monkeypatch):
+    from lstmgan_tf.training import checkpoints, registry
+
+    def no_builder(name):
+        raise AssertionError(f"load_trained rebuilt {name!r} through its builder (data, word2vec)")
+
+    monkeypatch.setattr(registry, "get_builder", no_builder)
+    model = training.load_trained(runs["lstm_cgan"])
+    expected = load_text_model(runs["lstm_cgan"]).model
+    for want, got in zip(expected.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(want, got)
+    oldest = checkpoints.checkpoint_prefixes(os.path.join(runs["gan_cls"], "checkpoints"))[-1]
+    assert training.load_trained(runs["gan_cls"], checkpoint=oldest).name == "gan_cls"
+
+
 def test_generate_writes_one_image_per_word(runs, tmp_path):
     trained = load_text_model(runs["lstm_cgan"])
     result = generate_sequence(trained, "This flower has five YELLOW petals!", str(tmp_path))

@@ -275,6 +275,29 @@ def test_a_finished_run_folder_is_not_overwritten(reference_run):
                        options=_options(), verbose=0)
 
 
+def test_train_or_load_trains_once_then_loads_and_trains_on_when_asked_for_more(tmp_path, monkeypatch):
+    from lstmgan_tf.training import runner
+
+    run_dir = str(tmp_path / "run")
+    model, history = training.train_or_load("dcgan", RUN["dataset"], run_dir, "smoke", epochs=1,
+                                            options=_options(), verbose=0)
+    assert len(history["d_loss"]) == 1 and runner.is_finished(run_dir, 1) and not runner.is_finished(run_dir, 2)
+    trained_weights = [np.array(weight) for weight in model.generator.get_weights()]
+
+    calls = []
+    real_train = runner.train
+    monkeypatch.setattr(runner, "train", lambda *args, **kwargs: calls.append(kwargs) or real_train(*args, **kwargs))
+    loaded, loaded_history = training.train_or_load("dcgan", RUN["dataset"], run_dir, "smoke", epochs=1,
+                                                    options=_options(), verbose=0)
+    assert not calls and loaded_history == history
+    for expected, actual in zip(trained_weights, loaded.generator.get_weights()):
+        np.testing.assert_array_equal(expected, actual)
+
+    _, longer_history = training.train_or_load("dcgan", RUN["dataset"], run_dir, "smoke", epochs=2,
+                                               options=_options(), verbose=0)
+    assert [call["resume"] for call in calls] == [True] and len(longer_history["d_loss"]) == 2
+
+
 def test_resuming_an_empty_folder_is_refused(tmp_path):
     with pytest.raises(ValueError, match=r"holds no run \(config.json is missing\)"):
         training.train("dcgan", RUN["dataset"], out_dir=tmp_path, profile="smoke", resume=True, verbose=0)

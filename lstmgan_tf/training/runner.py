@@ -376,8 +376,7 @@ def train(
     if chief and not nan_stop.stopped_at:
         with files.atomic_path(os.path.join(out_dir, WEIGHTS_FILE)) as temporary:
             model.save_weights(temporary)
-    history_path = os.path.join(out_dir, "history.csv")
-    history = _callbacks.read_history_csv(history_path) if os.path.exists(history_path) else {}
+    history = read_history(out_dir)
     return TrainResult(
         model=model, history=history, out_dir=out_dir, job=job, initial_step=initial_step,
         final_step=final_step, steps_per_epoch=steps_per_epoch,
@@ -387,6 +386,10 @@ def train(
 
 def load_trained(out_dir, checkpoint: str | None = None):
     """Rebuilds the model of a run folder and restores its latest checkpoint.
+
+    A text-to-image run is read from its folder alone
+    (`lstmgan_tf.training.text_runs.load_text_model`); any other model is
+    rebuilt by its builder from ``config.json``.
 
     Args:
         out_dir: a run folder written by `train`.
