@@ -42,6 +42,8 @@ _BUILDERS: dict[str, Callable] = {}
 # Model name -> the `Profile` field that gives its default number of epochs.
 _EPOCHS_FIELDS: dict[str, str] = {}
 _BATCH_SIZE_FIELDS: dict[str, str] = {}
+# Model name -> ``loader(run_dir, checkpoint) -> model`` for models that read a run back without their builder.
+_LOADERS: dict[str, Callable] = {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -186,7 +188,8 @@ def parse_settings(extra: Mapping[str, Any], types: Mapping[str, Any], model_nam
     return settings, source_options
 
 
-def register_model(name: str, epochs_field: str = "epochs", batch_size_field: str = "batch_size"):
+def register_model(name: str, epochs_field: str = "epochs", batch_size_field: str = "batch_size",
+                   loader: Callable | None = None):
     """Decorator: registers ``builder(profile, dataset_name, options)`` as ``name``.
 
     Args:
@@ -195,15 +198,27 @@ def register_model(name: str, epochs_field: str = "epochs", batch_size_field: st
             (the text-to-image models use ``text_epochs``).
         batch_size_field: the `Profile` field with its default batch size
             (the text-to-image models use ``text_batch_size``).
+        loader: optional ``loader(run_dir, checkpoint=None) -> model`` that
+            reads a finished run back from its folder alone; without one,
+            `lstmgan_tf.training.load_trained` rebuilds the model through the
+            builder (which loads the data again).
     """
 
     def decorator(builder):
         _BUILDERS[name] = builder
         _EPOCHS_FIELDS[name] = epochs_field
         _BATCH_SIZE_FIELDS[name] = batch_size_field
+        if loader is not None:
+            _LOADERS[name] = loader
         return builder
 
     return decorator
+
+
+def get_loader(name: str) -> Callable | None:
+    """The loader registered with model ``name`` (`register_model`), or `None`."""
+    get_builder(name)
+    return _LOADERS.get(name)
 
 
 def default_epochs(name: str, profile) -> int:

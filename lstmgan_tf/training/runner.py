@@ -387,9 +387,9 @@ def train(
 def load_trained(out_dir, checkpoint: str | None = None):
     """Rebuilds the model of a run folder and restores its latest checkpoint.
 
-    A text-to-image run is read from its folder alone
-    (`lstmgan_tf.training.text_runs.load_text_model`); any other model is
-    rebuilt by its builder from ``config.json``.
+    A model registered with a ``loader`` (the text-to-image models: their run
+    folder holds the text pipeline) is read by it; any other model is rebuilt
+    by its builder from ``config.json``.
 
     Args:
         out_dir: a run folder written by `train`.
@@ -406,15 +406,13 @@ def load_trained(out_dir, checkpoint: str | None = None):
     import keras
     import tensorflow as tf
 
-    from lstmgan_tf.training import text_runs
-
     out_dir = os.fspath(out_dir)
     saved = _read_config(out_dir)
     if saved is None:
         raise FileNotFoundError(f"{out_dir!r} holds no run ({CONFIG_FILE} is missing).")
-    if saved["model"] in text_runs.TEXT_MODELS:
-        # The run folder holds the text pipeline: no need to read the data and fit word2vec again.
-        return text_runs.load_text_model(out_dir, checkpoint=checkpoint).model
+    loader = registry.get_loader(saved["model"])
+    if loader is not None:
+        return loader(out_dir, checkpoint=checkpoint)
     checkpoint_dir = os.path.join(out_dir, "checkpoints")
     if checkpoint is None and not _checkpoints.checkpoint_prefixes(checkpoint_dir):
         raise FileNotFoundError(f"{out_dir!r} holds no checkpoint.")
@@ -467,21 +465,29 @@ def train_or_load(model_name: str, dataset: str, out_dir, profile=None, epochs: 
         ``(model, history)``: the trained model (`load_trained`) and its
         history (metric name -> one value per epoch).
     """
-    out_dir = os.fspath(out_dir)
-    profile = _config.get_profile(profile)
-    epochs = registry.default_epochs(model_name, profile) if epochs is None else epochs
-    if is_finished(out_dir, epochs):
+    result = train_unless_finished(model_name, dataset, out_dir, profile, epochs, options, verbose, callbacks)
+    if result is None:
         return load_trained(out_dir), read_history(out_dir)
-    # A folder with config.json but no checkpoint (stopped before its first) resumes from step 0.
-    result = train(model_name, dataset, out_dir=out_dir, profile=profile, resume=_read_config(out_dir) is not None,
-                   epochs=epochs, options=options, verbose=verbose, callbacks=callbacks)
     return result.model, result.history
 
 
-def is_finished(out_dir, epochs: int) -> bool:
-    """Whether ``out_dir`` holds a run trained to its end for at least ``epochs`` epochs."""
-    saved = _read_config(os.fspath(out_dir))
-    return saved is not None and saved.get("epochs", 0) >= epochs and _checkpoints.has_final_weights(out_dir)
+def train_unless_finished(model_name: str, dataset: str, out_dir, profile=None, epochs: int | None = None,
+                          options: registry.TrainOptions | None = None, verbose="auto",
+                          callbacks=()) -> TrainResult | None:
+    """`train_or_load`'s decision: trains or resumes the run in ``out_dir``, or returns `None` if it is finished.
+
+    Finished: the folder holds the run's final weights and its ``config.json``
+    asks for at least ``epochs`` epochs (default: the profile's for this model).
+    """
+    out_dir = os.fspath(out_dir)
+    profile = _config.get_profile(profile)
+    epochs = registry.default_epochs(model_name, profile) if epochs is None else epochs
+    saved = _read_config(out_dir)
+    if saved is not None and saved.get("epochs", 0) >= epochs and _checkpoints.has_final_weights(out_dir):
+        return None
+    # A folder with config.json but no checkpoint (stopped before its first) resumes from step 0.
+    return train(model_name, dataset, out_dir=out_dir, profile=profile, resume=saved is not None, epochs=epochs,
+                 options=options, verbose=verbose, callbacks=callbacks)
 
 
 def read_history(out_dir) -> dict[str, list[float]]:

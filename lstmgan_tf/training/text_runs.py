@@ -164,10 +164,7 @@ def train_or_load(model_name: str, dataset: str = "synthetic_flowers", profile=N
     if model_name not in TEXT_MODELS:
         raise ValueError(f"unknown text-to-image model {model_name!r}; choose one of: {', '.join(TEXT_MODELS)}.")
     profile = config.get_profile(profile)
-    epochs = epochs or profile.text_epochs
     out_dir = os.fspath(out_dir or default_run_dir(model_name, dataset, profile))
-    if not runner.is_finished(out_dir, epochs):
-        runner.train(model_name, dataset, out_dir=out_dir, profile=profile, epochs=epochs,
-                     resume=os.path.isfile(os.path.join(out_dir, "config.json")), verbose=verbose)
+    runner.train_unless_finished(model_name, dataset, out_dir, profile, epochs, verbose=verbose)
     # Loaded from the run folder either way: the model with its text pipeline.
     return load_text_model(out_dir), runner.read_history(out_dir)

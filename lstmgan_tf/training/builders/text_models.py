@@ -38,7 +38,7 @@ from lstmgan_tf.models.lstm_cgan import LSTMCGAN, LSTMCGANConfig
 from lstmgan_tf.models.text_inputs import TEXT_FOLDER, TextPipeline, image_examples
 from lstmgan_tf.text.grounded import GroundedEncoderSettings
 from lstmgan_tf.training.registry import TrainingJob, parse_setting, register_model, split_data_options
-from lstmgan_tf.training.text_runs import generate_images, sample_captions, word_by_word_grid
+from lstmgan_tf.training.text_runs import generate_images, load_text_model, sample_captions, word_by_word_grid
 
 _TEXT_OPTIONS = ("sentence_encoder", "word_vectors", "captions_per_image")
 _ENCODER_PREFIX = "encoder."
@@ -191,19 +191,27 @@ def _build_text_job(model_name, profile, dataset_name, options):
     )
 
 
-@register_model("lstm_cgan", epochs_field="text_epochs", batch_size_field="text_batch_size")
+def _load_model(run_dir, checkpoint=None):
+    # The run folder holds the text pipeline: no need to read the data and fit word2vec again.
+    return load_text_model(run_dir, checkpoint=checkpoint).model
+
+
+@register_model("lstm_cgan", epochs_field="text_epochs", batch_size_field="text_batch_size",
+                loader=_load_model)
 def build_lstm_cgan_job(profile, dataset_name, options):
     """The LSTM-CGAN of Ouyang et al. (adversarial loss at every word)."""
     return _build_text_job("lstm_cgan", profile, dataset_name, options)
 
 
-@register_model("last_word", epochs_field="text_epochs", batch_size_field="text_batch_size")
+@register_model("last_word", epochs_field="text_epochs", batch_size_field="text_batch_size",
+                loader=_load_model)
 def build_last_word_job(profile, dataset_name, options):
     """The last-word baseline (the LSTM-CGAN with the loss only at the last word)."""
     return _build_text_job("last_word", profile, dataset_name, options)
 
 
-@register_model("gan_cls", epochs_field="text_epochs", batch_size_field="text_batch_size")
+@register_model("gan_cls", epochs_field="text_epochs", batch_size_field="text_batch_size",
+                loader=_load_model)
 def build_gan_cls_job(profile, dataset_name, options):
     """GAN-CLS of Reed et al. 2016 (sentence vector + noise -> one image)."""
     return _build_text_job("gan_cls", profile, dataset_name, options)
