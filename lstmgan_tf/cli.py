@@ -45,6 +45,20 @@ def add_profile_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_path_argument(parser: argparse.ArgumentParser) -> None:
+    """Adds ``--path DIR``, the folder of a ``folder`` or ``celeba`` dataset (as ``--set data.path=DIR``)."""
+    parser.add_argument(
+        "--path", default=None, metavar="DIR",
+        help="folder of the images, for --dataset folder (any images; captions in same-name .txt files) or "
+             "celeba (CelebA's own layout); the same as --set data.path=DIR",
+    )
+
+
+def path_setting(path) -> dict[str, str]:
+    """``--path DIR`` as the ``data.path`` setting of a run (nothing when it is not given)."""
+    return {"data.path": os.path.abspath(path)} if path else {}
+
+
 def main(argv: list[str] | None = None) -> int:
     # TensorFlow's C++ start-up chatter hides the progress bars a student should see.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

@@ -324,6 +324,33 @@ def outputs_dir(*parts: str) -> str:
     return path
 
 
+DATA_ENV_VAR = "LSTMGAN_DATA"
+#: Where the real data live unless ``$LSTMGAN_DATA`` says otherwise.
+DEFAULT_DATA_DIR = os.path.join("~", "lstmgan_data")
+
+
+def data_dir() -> str:
+    """The folder that holds the real datasets: ``$LSTMGAN_DATA``, else ``~/lstmgan_data``.
+
+    Its sub-folders are named after what they hold: ``celeba/`` (CelebA's own
+    layout) and ``abstract_art/`` (a folder of paintings). ``make test`` points
+    it at ``../shared/data``.
+    """
+    return os.path.abspath(os.path.expanduser(os.environ.get(DATA_ENV_VAR) or DEFAULT_DATA_DIR))
+
+
+def real_data_path(name: str) -> str | None:
+    """The folder of one real dataset under `data_dir`, or `None` when it is not there.
+
+    Example:
+
+    >>> real_data_path("no_such_dataset") is None
+    True
+    """
+    path = os.path.join(data_dir(), name)
+    return path if os.path.isdir(path) else None
+
+
 def parse_flag(value, name: str) -> bool:
     """A yes/no setting given as a bool or as text (``--set data.download=true``).
 

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from lstmgan_tf.data import load_arrays, load_dataset
-from lstmgan_tf.data import real
+from lstmgan_tf.data import celeba, real
 
 
 def _write_image(path, size, mode="RGB", colour=(200, 30, 30)):
@@ -194,7 +194,7 @@ def test_caltech_birds_with_reed_captions(tmp_path):
 
 
 def test_celeb_a_attributes_become_captions_and_labels():
-    names = [f.lower() for f in real.CELEB_A_ATTRIBUTES]
+    names = [f.lower() for f in celeba.ATTRIBUTES]
     with tfds.testing.mock_data(num_examples=3, policy=tfds.testing.MockPolicy.USE_CODE):
         data = load_arrays("celeb_a", image_size=32)
         dataset = load_dataset("celeb_a", image_size=32, batch_size=2)
@@ -211,8 +211,8 @@ def test_celeb_a_attributes_become_captions_and_labels():
 
 
 def test_celeb_a_caption_writer_never_names_an_absent_attribute():
-    captions = real.celeb_a_captions({"Male": True, "Smiling": False, "Eyeglasses": False,
-                                      "Black_Hair": True, "Wavy_Hair": True, "No_Beard": False})
+    captions = celeba.captions_from_attributes({"Male": True, "Smiling": False, "Eyeglasses": False,
+                                               "Black_Hair": True, "Wavy_Hair": True, "No_Beard": False})
     assert captions == ["a man with wavy black hair", "this man is not smiling", "a photo of a man with a beard",
                         "the man has wavy black hair"]
 

@@ -220,7 +220,7 @@ def test_the_cache_is_what_gets_read(monkeypatch):
     spec = synthetic.SYNTHETIC_DATASETS["synthetic_faces"]
     load_arrays("synthetic_faces", image_size=32, count=3)
     path = synthetic.cache_path(spec, "train", 32, 3, 0, 5)
-    images, captions, attributes = synthetic.load_cache(path)
+    images, captions, attributes, _ = synthetic.load_cache(path)
     synthetic.save_cache(path, np.zeros_like(images), captions, attributes)
     assert load_arrays("synthetic_faces", image_size=32, count=3).images.max() == 0
     # A damaged cache file is drawn again, not trusted.

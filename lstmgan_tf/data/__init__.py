@@ -7,11 +7,16 @@
 - `DATASET_NAMES`: ``synthetic_flowers``, ``synthetic_faces``,
   ``abstract_art`` (drawn offline, deterministic by seed),
   ``oxford_flowers102``, ``caltech_birds2011``, ``celeb_a`` (TensorFlow
-  Datasets, with Reed et al. captions where they exist) and ``folder``.
+  Datasets, with Reed et al. captions where they exist), and two read from
+  a folder the user names (``path=``): ``folder`` (any images, captions
+  optional) and ``celeba`` (CelebA's own layout and 40 attributes).
+- `real_data_path(name)`: where the real data of the notebooks live
+  (``$LSTMGAN_DATA``).
 """
 
 from lstmgan_tf.data.core import (
     DATASET_NAMES,
+    FOLDER_DATASETS,
     TURN_INVARIANT_DATASETS,
     CaptionedImages,
     load_arrays,
@@ -20,5 +25,5 @@ from lstmgan_tf.data.core import (
 )
 
 __all__ = [
-    "DATASET_NAMES", "TURN_INVARIANT_DATASETS", "CaptionedImages", "load_arrays", "load_dataset", "to_tf_dataset",
+    "DATASET_NAMES", "FOLDER_DATASETS", "TURN_INVARIANT_DATASETS", "CaptionedImages", "load_arrays", "load_dataset", "to_tf_dataset",
 ]

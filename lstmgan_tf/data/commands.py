@@ -57,7 +57,7 @@ def _preview_command(args) -> int:
 
 
 def add_parser(subparsers) -> None:
-    from lstmgan_tf.cli import add_profile_argument
+    from lstmgan_tf.cli import add_path_argument, add_profile_argument
 
     parser = subparsers.add_parser("data", help="preview the datasets")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -66,7 +66,7 @@ def add_parser(subparsers) -> None:
         description=(
             "Writes DIR/NAME_preview.png. Built-in datasets: "
             f"{', '.join(BUILTIN_NAMES)}; also oxford_flowers102, caltech_birds2011, "
-            "celeb_a (TensorFlow Datasets) and folder (--path)."
+            "celeb_a (TensorFlow Datasets), folder and celeba (--path)."
         ),
     )
     preview_parser.add_argument("--dataset", required=True, help="dataset name, e.g. synthetic_flowers")
@@ -77,7 +77,7 @@ def add_parser(subparsers) -> None:
     preview_parser.add_argument("--split", default="train", help="split to show (default train)")
     preview_parser.add_argument("--image-size", type=int, default=None,
                                 help="image side in pixels (default: the profile's)")
-    preview_parser.add_argument("--path", default=None, help="image folder, for --dataset folder")
+    add_path_argument(preview_parser)
     preview_parser.add_argument("--captions-dir", default=None,
                                 help="Reed et al. text_c10 folder, for oxford_flowers102 and caltech_birds2011")
     preview_parser.add_argument("--data-dir", default=None, help="TensorFlow Datasets data folder")

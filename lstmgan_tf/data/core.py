@@ -13,7 +13,9 @@ from lstmgan_tf.data import synthetic
 logger = logging.getLogger("lstmgan_tf.data")
 
 TFDS_DATASETS = ("oxford_flowers102", "caltech_birds2011", "celeb_a")
-DATASET_NAMES = (*synthetic.SYNTHETIC_DATASETS, *TFDS_DATASETS, "folder")
+#: Datasets read from a folder the user names (``path=``, the CLI's ``--path``).
+FOLDER_DATASETS = ("folder", "celeba")
+DATASET_NAMES = (*synthetic.SYNTHETIC_DATASETS, *TFDS_DATASETS, *FOLDER_DATASETS)
 #: Datasets whose pictures stay true pictures of the dataset when turned by a
 #: multiple of 90 degrees or mirrored (flowers drawn from above): the text
 #: models' ``augment_dihedral`` is kept only for these.
@@ -26,7 +28,8 @@ SOURCE_OPTIONS = {
     "oxford_flowers102": ("data_dir", "download", "captions_dir"),
     "caltech_birds2011": ("data_dir", "download", "captions_dir"),
     "celeb_a": ("data_dir", "download"),
-    "folder": ("path",),
+    "folder": ("path", "cache"),
+    "celeba": ("path", "cache"),
 }
 
 
@@ -102,15 +105,17 @@ def load_arrays(name: str, split: str = "train", image_size: int | None = None,
     images at the end. Drawn arrays are cached in ``outputs/datasets/``.
 
     Real datasets are read in their stored order, and every image is made square
-    by a **centre crop** (the largest centred square) and then resized with
-    anti-aliasing; grayscale and RGBA images become RGB.
+    by a **centre crop** (the largest centred square; CelebA's faces: DCGAN's
+    face crop) and then resized with anti-aliasing; grayscale and RGBA images
+    become RGB. Images read from files are decoded once and cached.
 
     Args:
         name: one of `DATASET_NAMES`: ``synthetic_flowers``,
             ``synthetic_faces``, ``abstract_art`` (offline); ``oxford_flowers102``,
             ``caltech_birds2011``, ``celeb_a`` (TensorFlow Datasets); ``folder``.
-        split: ``"train"`` or ``"test"`` for the synthetic sets and ``folder``;
-            any TFDS split string for the TFDS sets.
+        split: ``"train"`` or ``"test"`` for the synthetic sets and ``folder``
+            (``celeba`` also ``"validation"``); any TFDS split string for the
+            TFDS sets.
         image_size: side of the square images; `None` takes the profile's.
         count: how many images; `None` takes the profile's ``dataset_size``
             (a real dataset may have fewer).
@@ -124,10 +129,13 @@ def load_arrays(name: str, split: str = "train", image_size: int | None = None,
             made from the class name), ``data_dir``, ``download`` (default
             `False`, so nothing is fetched unless asked).
             ``celeb_a``: ``data_dir``, ``download``; the 40 binary attributes
-            become captions.
-            ``folder``: ``path``, a folder of images each with a same-name
-            ``.txt`` file holding one caption per line (see
-            `lstmgan_tf.data.real.read_folder` for how bad files are handled).
+            become labels and captions.
+            ``folder``: ``path``, a folder of images, each with a same-name
+            ``.txt`` file holding one caption per line or none at all (see
+            `lstmgan_tf.data.real.read_folder` for splits and bad files);
+            ``cache`` (default `True`: decoded once, kept in ``outputs/datasets/``).
+            ``celeba``: ``path``, a folder in CelebA's own layout
+            (`lstmgan_tf.data.celeba.read_celeba`); ``cache``.
 
     Returns:
         A `CaptionedImages`.
@@ -184,6 +192,10 @@ def load_arrays(name: str, split: str = "train", image_size: int | None = None,
 
     if name == "folder":
         return real.read_folder(split=split, image_size=image_size, count=count, **source_options)
+    if name == "celeba":
+        from lstmgan_tf.data.celeba import read_celeba
+
+        return read_celeba(split=split, image_size=image_size, count=count, **source_options)
     return real.read_tfds(name, split=split, image_size=image_size, count=count, **source_options)
 
 

@@ -1,10 +1,16 @@
-"""Real datasets behind the same API: TensorFlow Datasets sets and plain folders.
+"""Real datasets behind the same API: plain folders, CelebA's layout and TensorFlow Datasets sets.
 
 Every image is made square by a **centre crop** (the largest centred square,
-so nothing is squashed; the strip cut off is at the long sides) and then
-resized to the requested size with Lanczos filtering, which anti-aliases when
-shrinking. Grayscale and palette images are converted to RGB; images with
-transparency are laid over white first.
+so nothing is squashed; the strip cut off is at the long sides; CelebA's
+faces get DCGAN's face crop instead, `lstmgan_tf.data.celeba.face_crop`) and
+then resized to the requested size with Lanczos filtering, which anti-aliases
+when shrinking. Grayscale and palette images are converted to RGB; images
+with transparency are laid over white first.
+
+Images read from files are decoded once and kept in ``outputs/datasets/``
+(`read_cached`), keyed by the files' names, sizes and times and by the
+reading's settings, so a second read of thousands of JPEGs takes a moment and
+a changed folder is read again.
 
 Captions:
 
@@ -16,9 +22,17 @@ Captions:
   ``text_c10/001.Black_footed_Albatross/Black_Footed_Albatross_0046_18.txt``
   (the folder and stem of the TFDS ``image/filename``). Without
   ``captions_dir`` each image gets captions made from its class name.
-- ``celeb_a``: captions written from the 40 binary attributes.
+- ``celeb_a`` and ``celeba``: captions written from the 40 binary attributes
+  (`lstmgan_tf.data.celeba.captions_from_attributes`).
 - ``folder``: ``name.txt`` beside ``name.jpg`` (or ``.png`` ...), one caption
-  per line.
+  per line; a folder with no ``.txt`` file at all is a folder of uncaptioned
+  images (for the DCGAN and the LSTM discriminator; the text models refuse it).
+
+Splits of a ``folder``: a sub-folder named after the split (``train/``,
+``test/``); without one, a fixed fifth of the images is ``test`` (those whose
+file name's CRC-32 is a multiple of 5: spread over the whole folder, whatever
+its order, and unchanged when files are added) and the rest ``train``; a
+folder of fewer than `MIN_IMAGES_TO_HOLD_OUT` images is all ``train``.
 
 Bad files are handled as follows (skips are logged as warnings that name the
 files, and listed in `CaptionedImages.skipped`):
@@ -26,9 +40,11 @@ files, and listed in `CaptionedImages.skipped`):
 - a folder or caption folder that does not exist: `FileNotFoundError`;
 - a caption file that is not UTF-8: `ValueError` naming the file and the
   byte; the data is damaged and silently dropping it would hide that;
-- an image without a caption file (or with an empty one): skipped;
+- an image without a caption file (or with an empty one) in a folder that
+  has caption files: skipped;
 - a caption file without an image (``folder``): skipped;
 - an image that cannot be decoded: skipped;
+- a CelebA face missing from the attribute file: skipped;
 - nothing left after skipping: `ValueError` saying why.
 """
 
@@ -37,16 +53,23 @@ from __future__ import annotations
 import logging
 import os
 import re
+import zlib
 
 import numpy as np
 
 from lstmgan_tf import config as _config
+from lstmgan_tf.data import celeba
+from lstmgan_tf.data.cache import cache_file, files_fingerprint, load_cache, save_cache
 from lstmgan_tf.data.core import CaptionedImages
 
 logger = logging.getLogger("lstmgan_tf.data")
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff")
-FOLDER_SPLITS_HELP = "a sub-folder named after the split, or the folder itself for split 'train'"
+FOLDER_SPLITS_HELP = "a sub-folder named after the split; without one, 'train' and 'test' are fixed parts of the folder"
+#: A folder without split sub-folders keeps every image in ``train`` below this many images.
+MIN_IMAGES_TO_HOLD_OUT = 10
+#: Bumped when decoding or cropping changes, so that no stale cached image is read.
+READER_VERSION = 1
 
 # Skip reasons, as keys of `CaptionedImages.skipped`.
 NO_CAPTION = "image without caption"
@@ -130,23 +153,97 @@ def _result(name, split, images, captions, skipped, attributes=None, attribute_v
     )
 
 
+def decode_images(paths, image_size: int, crop=to_square_rgb, count: int | None = None):
+    """Decodes image files in order until ``count`` are read.
+
+    Args:
+        paths: image files.
+        image_size: side of the square results.
+        crop: ``(PIL image, image_size) -> uint8 array``: `to_square_rgb` or
+            `lstmgan_tf.data.celeba.face_crop`.
+        count: stop after this many images (`None`: all).
+
+    Returns:
+        ``(images, kept_paths, bad_paths)``: the uint8 arrays, the files they
+        came from, and the files that could not be decoded.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    images, kept, bad = [], [], []
+    for path in paths:
+        if count is not None and len(images) >= count:
+            break
+        try:
+            with Image.open(path) as image:
+                image.load()
+                images.append(crop(image, image_size))
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            bad.append(path)
+            continue
+        kept.append(path)
+    return images, kept, bad
+
+
+def read_cached(name: str, split: str, files, settings, decode, where: str, cache: bool = True) -> CaptionedImages:
+    """Reads a real dataset once and from ``outputs/datasets/`` after that.
+
+    Args:
+        name, split: the dataset and split (in the result and the cache key).
+        files: every file the result depends on (images, captions, attribute
+            files); their names, sizes and times key the cache.
+        settings: anything else that changes the result (image size, count, crop).
+        decode: ``() -> (images, captions, attributes, attribute_values, skipped)``.
+        where: the folder, for warnings and errors.
+        cache: read and write the cache.
+
+    Returns:
+        A `CaptionedImages`; the files skipped when it was first decoded are
+        warned about again on every read.
+    """
+    path = cache_file(name, files_fingerprint(files, name, split, READER_VERSION, *settings)) if cache else None
+    cached = load_cache(path) if path else None
+    if cached is not None:
+        images, captions, attributes, metadata = cached
+        _log_skips(metadata["skipped"], where)
+        return CaptionedImages(images, captions, attributes, metadata["attribute_values"], name=name, split=split,
+                               skipped=metadata["skipped"])
+    images, captions, attributes, attribute_values, skipped = decode()
+    result = _result(name, split, images, captions, skipped, attributes, attribute_values, where=where)
+    if path:
+        save_cache(path, result.images, captions, attributes,
+                   {"skipped": result.skipped, "attribute_values": attribute_values})
+    return result
+
+
+def held_out(file_name: str) -> bool:
+    """Whether a file of a folder without split sub-folders belongs to ``test`` (a fixed fifth, by CRC-32).
+
+    >>> [i for i in range(30) if held_out(f"{i:03d}.jpg")]
+    [10, 14, 18, 19, 25, 27]
+    """
+    return zlib.crc32(file_name.encode("utf-8")) % 5 == 0
+
+
 # --------------------------------------------------------------------------- #
 # A plain folder.
 # --------------------------------------------------------------------------- #
 
 def read_folder(path: str | os.PathLike | None = None, split: str = "train", image_size: int = 64,
-                count: int | None = None) -> CaptionedImages:
-    """Reads a folder of images, each with a same-name ``.txt`` caption file.
+                count: int | None = None, cache: bool = True) -> CaptionedImages:
+    """Reads a folder of images, with or without same-name ``.txt`` caption files.
 
     ``folder/<split>/`` is read if it exists; otherwise ``folder/`` itself
-    serves as the ``train`` split. Files are read in name order; at most
-    ``count`` images are kept. See the module docstring for bad files.
+    holds both ``train`` and ``test`` (see the module docstring). Files are
+    read in name order; at most ``count`` images are kept. A folder with no
+    ``.txt`` file gives images without captions (``captions`` is `None`).
+    See the module docstring for bad files.
 
     Args:
         path: the folder.
-        split: the split (sub-folder) to read.
+        split: the split to read.
         image_size: side of the square images.
         count: the most images to read (`None`: all).
+        cache: keep the decoded images in ``outputs/datasets/``.
 
     Returns:
         A `CaptionedImages` (no attributes).
@@ -155,19 +252,18 @@ def read_folder(path: str | os.PathLike | None = None, split: str = "train", ima
         ValueError: no ``path``, a non-UTF-8 caption file, or no usable image.
         FileNotFoundError: the folder (or its split) does not exist.
     """
-    from PIL import Image, UnidentifiedImageError
-
     if path is None:
-        raise ValueError("dataset 'folder' needs path=: a folder of images with same-name .txt captions.")
+        raise ValueError("dataset 'folder' needs path=: a folder of images (with same-name .txt captions for "
+                         "the text models).")
     path = os.fspath(path)
     if not os.path.isdir(path):
         raise FileNotFoundError(f"image folder {path} does not exist.")
     root = os.path.join(path, split)
-    if not os.path.isdir(root):
-        if split != "train":
+    whole_folder = not os.path.isdir(root)
+    if whole_folder:
+        if split not in ("train", "test"):
             raise FileNotFoundError(
-                f"image folder {path} has no sub-folder {split!r}; the split is read from "
-                f"{FOLDER_SPLITS_HELP}."
+                f"image folder {path} has no sub-folder {split!r}; the split is read from {FOLDER_SPLITS_HELP}."
             )
         root = path
     names = sorted(os.listdir(root))
@@ -176,29 +272,33 @@ def read_folder(path: str | os.PathLike | None = None, split: str = "train", ima
         stem, suffix = os.path.splitext(file_name)
         if suffix.lower() in IMAGE_SUFFIXES and os.path.isfile(os.path.join(root, file_name)):
             stems.setdefault(stem, file_name)
+    all_stems = set(stems)
+    if whole_folder and len(stems) >= MIN_IMAGES_TO_HOLD_OUT:
+        stems = {stem: name for stem, name in stems.items() if held_out(name) == (split == "test")}
+    elif whole_folder and split == "test":
+        stems = {}
     caption_files = {os.path.splitext(n)[0]: n for n in names if n.lower().endswith(".txt")}
+    captioned = bool(caption_files)
+    image_paths = [os.path.join(root, name) for name in stems.values()]
+    caption_paths = [os.path.join(root, name) for name in caption_files.values()]
 
-    skipped = {NO_CAPTION: [], NO_IMAGE: [], BAD_IMAGE: []}
-    skipped[NO_IMAGE] = [os.path.join(root, n) for s, n in caption_files.items() if s not in stems]
-    images, captions = [], []
-    for stem, file_name in stems.items():
-        if count is not None and len(images) >= count:
-            break
-        image_path = os.path.join(root, file_name)
-        lines = read_caption_file(os.path.join(root, caption_files[stem])) if stem in caption_files else []
-        if not lines:
-            skipped[NO_CAPTION].append(image_path)
-            continue
-        try:
-            with Image.open(image_path) as image:
-                image.load()
-                pixels = to_square_rgb(image, image_size)
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            skipped[BAD_IMAGE].append(image_path)
-            continue
-        images.append(pixels)
-        captions.append(lines)
-    return _result("folder", split, images, captions, skipped, where=root)
+    def decode():
+        skipped = {NO_CAPTION: [], BAD_IMAGE: []}
+        skipped[NO_IMAGE] = [os.path.join(root, n) for s, n in caption_files.items() if s not in all_stems]
+        lines = {stem: read_caption_file(os.path.join(root, caption_files[stem]))
+                 for stem in stems if stem in caption_files}
+        readable = []
+        for stem, file_name in stems.items():
+            if captioned and not lines.get(stem):
+                skipped[NO_CAPTION].append(os.path.join(root, file_name))
+            else:
+                readable.append(os.path.join(root, file_name))
+        images, kept, skipped[BAD_IMAGE] = decode_images(readable, image_size, to_square_rgb, count)
+        captions = [lines[os.path.splitext(os.path.basename(p))[0]] for p in kept] if captioned else None
+        return images, captions, None, None, skipped
+
+    return read_cached("folder", split, image_paths + caption_paths, (image_size, count), decode,
+                       where=root if not whole_folder else f"{root} ({split})", cache=cache)
 
 
 # --------------------------------------------------------------------------- #
@@ -229,62 +329,6 @@ def _reed_caption_path(name: str, captions_dir: str, example: dict) -> str:
     return os.path.join(captions_dir, folder, f"{stem}.txt")
 
 
-# CelebA attributes kept as labels (0 = no, 1 = yes), in this order.
-CELEB_A_ATTRIBUTES = (
-    "Male", "Young", "Smiling", "Eyeglasses", "Wearing_Hat", "Bald", "Black_Hair", "Blond_Hair",
-    "Brown_Hair", "Gray_Hair", "Wavy_Hair", "Straight_Hair", "No_Beard", "Mustache", "Bangs",
-    "Heavy_Makeup", "Wearing_Lipstick",
-)
-
-
-def celeb_a_captions(attributes: dict) -> list[str]:
-    """Writes captions from CelebA's binary attributes; none names an absent one.
-
-    Example:
-
-    >>> celeb_a_captions({"Male": False, "Smiling": True, "Blond_Hair": True})[0]
-    'a smiling woman with blond hair'
-    """
-    has = {key: bool(value) for key, value in attributes.items()}
-    person = "man" if has.get("Male") else "woman"
-    if has.get("Young"):
-        person = f"young {person}"
-    hair_colour = next(
-        (c for c in ("black", "blond", "brown", "gray") if has.get(f"{c.capitalize()}_Hair")), ""
-    )
-    hair_texture = "wavy" if has.get("Wavy_Hair") else "straight" if has.get("Straight_Hair") else ""
-    hair = " ".join(w for w in (hair_texture, hair_colour) if w)
-    if has.get("Bald"):
-        hair_phrase = "no hair"
-    elif hair:
-        hair_phrase = f"{hair} hair"
-    else:
-        hair_phrase = ""
-    extras = []
-    if has.get("Eyeglasses"):
-        extras.append("glasses")
-    if has.get("Wearing_Hat"):
-        extras.append("a hat")
-    if "No_Beard" in has and not has["No_Beard"]:
-        extras.append("a beard")
-    if has.get("Mustache"):
-        extras.append("a mustache")
-    if has.get("Bangs"):
-        extras.append("bangs")
-    if has.get("Wearing_Lipstick"):
-        extras.append("lipstick")
-
-    smiling = "smiling " if has.get("Smiling") else ""
-    captions = [f"a {smiling}{person} with {hair_phrase}" if hair_phrase else f"a {smiling}{person}"]
-    captions.append(f"this {person} is {'smiling' if has.get('Smiling') else 'not smiling'}")
-    if extras:
-        listed = extras[0] if len(extras) == 1 else ", ".join(extras[:-1]) + f" and {extras[-1]}"
-        captions.append(f"a photo of a {person} with {listed}")
-    if hair_phrase:
-        captions.append(f"the {person} has {hair_phrase}")
-    return captions
-
-
 def read_tfds(name: str, split: str = "train", image_size: int = 64, count: int | None = None,
               data_dir: str | None = None, download: bool = False,
               captions_dir: str | os.PathLike | None = None) -> CaptionedImages:
@@ -301,7 +345,9 @@ def read_tfds(name: str, split: str = "train", image_size: int = 64, count: int 
         captions_dir: the Reed et al. ``text_c10`` folder (flowers and birds).
 
     Returns:
-        A `CaptionedImages`; ``celeb_a`` also has attributes.
+        A `CaptionedImages`; ``celeb_a`` also has its 40 attributes, and its
+        faces are cropped as `read_celeba`'s are (`celeba.face_crop`), so the
+        two readers give the same examples of the same images.
 
     Raises:
         FileNotFoundError: the dataset is not prepared in ``data_dir`` and
@@ -338,8 +384,9 @@ def read_tfds(name: str, split: str = "train", image_size: int = 64, count: int 
     images, captions, attribute_rows = [], [], []
     for example in tfds.as_numpy(dataset):
         if name == "celeb_a":
-            image_captions = celeb_a_captions(example["attributes"])
-            attribute_rows.append([int(bool(example["attributes"][k])) for k in CELEB_A_ATTRIBUTES])
+            row = [int(bool(example["attributes"][key])) for key in celeba.ATTRIBUTES]
+            image_captions = celeba.captions_from_attributes(dict(zip(celeba.ATTRIBUTES, row)))
+            attribute_rows.append(row)
         elif captions_dir is not None:
             caption_path = _reed_caption_path(name, captions_dir, example)
             image_captions = read_caption_file(caption_path) if os.path.isfile(caption_path) else []
@@ -352,13 +399,12 @@ def read_tfds(name: str, split: str = "train", image_size: int = 64, count: int 
             class_name = _text(example["label_name"]) if "label_name" in example else \
                 info.features["label"].int2str(int(example["label"]))
             image_captions = class_name_captions(class_name, "flower" if name == "oxford_flowers102" else "bird")
-        images.append(to_square_rgb(example["image"], image_size))
+        crop = celeba.face_crop if name == "celeb_a" else to_square_rgb
+        images.append(crop(example["image"], image_size))
         captions.append(image_captions)
 
     attributes = attribute_values = None
     if attribute_rows:
-        table = np.asarray(attribute_rows, dtype=np.int32)
-        attributes = {key.lower(): table[:, i] for i, key in enumerate(CELEB_A_ATTRIBUTES)}
-        attribute_values = {key.lower(): ["no", "yes"] for key in CELEB_A_ATTRIBUTES}
+        attributes, attribute_values = celeba.attribute_arrays(attribute_rows)
     where = f"{name} {split}" + (f" with captions from {captions_dir}" if captions_dir else "")
     return _result(name, split, images, captions, skipped, attributes, attribute_values, where=where)

@@ -9,13 +9,12 @@ draws. Built arrays are cached under ``config.outputs_dir("datasets")``.
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
 from typing import Callable
 
 import numpy as np
 
 from lstmgan_tf.data import abstract, faces, flowers
+from lstmgan_tf.data.cache import cache_file, load_cache, save_cache
 
 SPLIT_IDS = {"train": 0, "test": 1}
 DEFAULT_CAPTIONS_PER_IMAGE = 5
@@ -88,36 +87,8 @@ def draw_arrays(spec: SyntheticSpec, split: str, image_size: int, count: int, se
 
 def cache_path(spec: SyntheticSpec, split: str, image_size: int, count: int, seed: int,
                captions_per_image: int) -> str:
-    from lstmgan_tf import config
-
     captions = f"-{captions_per_image}captions" if spec.captioned else ""
-    file_name = f"{spec.name}-v{spec.version}-{split}-{image_size}px-{count}-seed{seed}{captions}.npz"
-    return os.path.join(config.outputs_dir("datasets"), file_name)
-
-
-def save_cache(path: str, images, captions, attributes) -> None:
-    """Writes arrays atomically (`lstmgan_tf.files.atomic_path`)."""
-    from lstmgan_tf import files
-
-    arrays = {"images": images, "captions_json": np.array(json.dumps(captions))}
-    for key, values in (attributes or {}).items():
-        arrays[f"attribute_{key}"] = values
-    with files.atomic_path(path) as temporary, open(temporary, "wb") as stream:
-        np.savez(stream, **arrays)
-
-
-def load_cache(path: str):
-    """Reads arrays written by `save_cache`; `None` if the file is missing or unreadable."""
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            images = stored["images"]
-            captions = json.loads(str(stored["captions_json"]))
-            attributes = {
-                key[len("attribute_"):]: stored[key] for key in stored.files if key.startswith("attribute_")
-            }
-    except (OSError, ValueError, KeyError):
-        return None
-    return images, captions, (attributes or None)
+    return cache_file(spec.name, f"v{spec.version}-{split}-{image_size}px-{count}-seed{seed}{captions}")
 
 
 def build(spec: SyntheticSpec, split: str, image_size: int, count: int, seed: int,
@@ -127,7 +98,7 @@ def build(spec: SyntheticSpec, split: str, image_size: int, count: int, seed: in
     if path:
         cached = load_cache(path)
         if cached is not None:
-            return cached
+            return cached[:3]
     arrays = draw_arrays(spec, split, image_size, count, seed, captions_per_image)
     if path:
         save_cache(path, *arrays)

@@ -30,6 +30,8 @@ def _set_pairs(pairs) -> dict[str, str]:
 def _train_command(args) -> int:
     import os
 
+    from lstmgan_tf.cli import path_setting
+
     # TensorFlow's start-up chatter would bury the progress bar.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from lstmgan_tf.training import runner
@@ -41,7 +43,7 @@ def _train_command(args) -> int:
         dataset_size=args.dataset_size,
         mixed_precision=args.mixed_precision,
         jit_compile=args.xla,
-        extra=_set_pairs(args.set),
+        extra={**path_setting(args.path), **_set_pairs(args.set)},
     )
     result = runner.train(
         args.model,
@@ -64,7 +66,7 @@ def _train_command(args) -> int:
 
 
 def add_parser(subparsers) -> None:
-    from lstmgan_tf.cli import add_profile_argument
+    from lstmgan_tf.cli import add_path_argument, add_profile_argument
 
     parser = subparsers.add_parser(
         "train",
@@ -74,6 +76,7 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument("--model", required=True, choices=registry.model_names(), help="model to train")
     parser.add_argument("--dataset", required=True, help="dataset name (see `data preview --help`)")
+    add_path_argument(parser)
     parser.add_argument("--out", default=None, help="run folder (default: outputs/runs/MODEL_DATASET)")
     add_profile_argument(parser)
     parser.add_argument(

@@ -79,7 +79,7 @@ def _split_extra(extra, config_class, model_name):
     return overrides, text_options, source_options
 
 
-def _load_training_data(profile, dataset_name, options, text_options, source_options):
+def _load_training_data(model_name, profile, dataset_name, options, text_options, source_options):
     source_options = dict(source_options)
     if "captions_per_image" in text_options:
         source_options["captions_per_image"] = parse_setting("captions_per_image", text_options["captions_per_image"], int)
@@ -88,9 +88,11 @@ def _load_training_data(profile, dataset_name, options, text_options, source_opt
         count=options.dataset_size, profile=profile, **source_options,
     )
     if arrays.captions is None:
+        where = f" ({source_options['path']})" if "path" in source_options else ""
         raise ValueError(
-            f"dataset {dataset_name!r} has no captions; the text-to-image models need a captioned "
-            "dataset (e.g. synthetic_flowers)."
+            f"model {model_name!r} needs captions and dataset {dataset_name!r}{where} has none: give it a folder "
+            "with a same-name .txt file of captions (one per line) beside each image, or a captioned dataset "
+            "such as synthetic_flowers."
         )
     return arrays
 
@@ -113,7 +115,7 @@ def _build_text_job(model_name, profile, dataset_name, options):
     overrides, text_options, source_options = _split_extra(options.extra, config_class, model_name)
     if options.image_size is not None:
         overrides.setdefault("image_size", options.image_size)
-    arrays = _load_training_data(profile, dataset_name, options, text_options, source_options)
+    arrays = _load_training_data(model_name, profile, dataset_name, options, text_options, source_options)
     sentence_encoder = text_options.get("sentence_encoder", DEFAULT_SENTENCE_ENCODER)
     word_vectors = text_options.get("word_vectors", DEFAULT_WORD_VECTORS)
     text = TextPipeline.fit(
