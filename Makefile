@@ -9,6 +9,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NBVAL_DIR := outputs/nbval
+# The real images the tests and notebooks read (CelebA faces, paintings): CI has them beside the checkout.
+TEST_DATA ?= $(abspath ../shared/data)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 # oneDNN's CPU kernels, off by default on CPUs without AVX-512 (lstmgan_tf/__init__.py says why).
 export TF_ENABLE_ONEDNN_OPTS ?= 1
@@ -35,13 +37,14 @@ test: test-package test-notebooks
 
 # The docstrings' >>> examples run too (STYLE.md 19), writing under outputs/doctests/.
 test-package: $(STAMP)
-	LSTMGAN_PROFILE=smoke LSTMGAN_OUTPUTS=$(CURDIR)/outputs/doctests $(PY) -m pytest --doctest-modules tests lstmgan_tf
+	LSTMGAN_PROFILE=smoke LSTMGAN_DATA=$(TEST_DATA) LSTMGAN_OUTPUTS=$(CURDIR)/outputs/doctests \
+		$(PY) -m pytest --doctest-modules tests lstmgan_tf
 
 test-notebooks: $(STAMP)
 	$(PY) -m lstmgan_tf notebooks check
 	rm -rf $(NBVAL_DIR)
 	$(PY) -m lstmgan_tf notebooks prepare --out $(NBVAL_DIR)
-	LSTMGAN_PROFILE=smoke $(PY) -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env \
+	LSTMGAN_PROFILE=smoke LSTMGAN_DATA=$(TEST_DATA) $(PY) -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env \
 		--nbval-cell-timeout=900 -o testpaths= --rootdir=. $(NBVAL_DIR)
 
 record-nbval: $(STAMP)

@@ -45,12 +45,16 @@ def add_profile_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_path_argument(parser: argparse.ArgumentParser) -> None:
-    """Adds ``--path DIR``, the folder of a ``folder`` or ``celeba`` dataset (as ``--set data.path=DIR``)."""
+def add_path_argument(parser: argparse.ArgumentParser, several: bool = False) -> None:
+    """Adds ``--path DIR``, the folder of a ``folder`` or ``celeba`` dataset (as ``--set data.path=DIR``).
+
+    With ``several``, ``--path DIR [DIR ...]``: one folder per such dataset of ``--dataset``, in order.
+    """
     parser.add_argument(
-        "--path", default=None, metavar="DIR",
+        "--path", default=[] if several else None, metavar="DIR", nargs="+" if several else None,
         help="folder of the images, for --dataset folder (any images; captions in same-name .txt files) or "
-             "celeba (CelebA's own layout); the same as --set data.path=DIR",
+             "celeba (CelebA's own layout); the same as --set data.path=DIR"
+             + ("; one per such dataset, in order" if several else ""),
     )
 
 

@@ -13,41 +13,7 @@ from PIL import Image
 
 from lstmgan_tf import cli
 from lstmgan_tf.data import celeba, load_arrays, real
-
-FACE, BACKGROUND = (210, 160, 130), (20, 40, 200)
-
-
-def _face(size=(178, 218)):
-    """A 'face': the centre 108/178 of the width is FACE, the rest BACKGROUND (as an aligned CelebA image)."""
-    width, height = size
-    pixels = np.zeros((height, width, 3), np.uint8)
-    pixels[:] = BACKGROUND
-    side = round(width * 108 / 178)
-    top, left = round((height - side) / 2), round((width - side) / 2)
-    pixels[top : top + side, left : left + side] = FACE
-    return Image.fromarray(pixels)
-
-
-def _attribute_line(name, on=()):
-    return f"{name} " + " ".join(" 1" if a in on else "-1" for a in celeba.ATTRIBUTES)
-
-
-def write_celeba(folder, count=10, size=(178, 218), on=lambda i: ("Smiling",) if i % 2 else ("Male",),
-                 listed=None, partition=None, suffix="jpg"):
-    """A CelebA folder: ``count`` faces ``000001.jpg ...``, an attribute file for ``listed`` of them."""
-    images = folder / celeba.IMAGE_FOLDER
-    images.mkdir(parents=True)
-    names = [f"{i + 1:06d}.{suffix}" for i in range(count)]
-    for name in names:
-        _face(size).save(images / name)
-    listed = names if listed is None else listed
-    lines = [str(len(listed)), " ".join(celeba.ATTRIBUTES)]
-    lines += [_attribute_line(name, on(names.index(name))) for name in listed]
-    (folder / celeba.ATTRIBUTE_FILE).write_text("\n".join(lines) + "\n")
-    if partition is not None:
-        (folder / celeba.PARTITION_FILE).write_text("".join(f"{n} {p}\n" for n, p in zip(names, partition)))
-    return names
-
+from real_fixtures import BACKGROUND, FACE, face_image, write_celeba, write_paintings
 
 def test_celeba_layout_gives_faces_all_40_attributes_and_captions(tmp_path):
     write_celeba(tmp_path)
@@ -67,11 +33,11 @@ def test_celeba_layout_gives_faces_all_40_attributes_and_captions(tmp_path):
 
 
 def test_face_crop_scales_with_the_image():
-    full, half = celeba.face_crop(_face((178, 218)), 32), celeba.face_crop(_face((89, 109)), 32)
+    full, half = celeba.face_crop(face_image((178, 218)), 32), celeba.face_crop(face_image((89, 109)), 32)
     for crop in (full, half):
         assert crop.shape == (32, 32, 3) and np.abs(crop[1:-1, 1:-1].astype(int) - FACE).max() < 12
     # A plain centre crop of the same image keeps background at its sides.
-    assert np.abs(real.to_square_rgb(_face(), 32)[16, 0].astype(int) - BACKGROUND).max() < 12
+    assert np.abs(real.to_square_rgb(face_image(), 32)[16, 0].astype(int) - BACKGROUND).max() < 12
 
 
 def test_partition_file_sets_the_splits(tmp_path):
@@ -159,7 +125,7 @@ def test_tfds_celeb_a_gives_the_same_examples_as_the_folder(tmp_path):
     write_celeba(tmp_path, count=2, suffix="png")
     from_folder = load_arrays("celeba", path=tmp_path, image_size=16)
     example = {
-        "image": np.asarray(_face()),
+        "image": np.asarray(face_image()),
         "attributes": {name: name == "Male" for name in celeba.ATTRIBUTES},
     }
 
@@ -178,13 +144,6 @@ def test_tfds_celeb_a_gives_the_same_examples_as_the_folder(tmp_path):
 # --------------------------------------------------------------------------- #
 # A folder of images without captions.
 # --------------------------------------------------------------------------- #
-
-def write_paintings(folder, count=12):
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(0)
-    for index in range(count):
-        Image.fromarray(rng.integers(0, 255, (40, 48, 3), dtype=np.uint8)).save(folder / f"painting_{index:02d}.jpg")
-
 
 def test_folder_without_captions_holds_out_a_fixed_fifth(tmp_path):
     write_paintings(tmp_path / "art", count=30)

@@ -19,11 +19,12 @@ from lstmgan_tf.data.core import (
     FOLDER_DATASETS,
     TURN_INVARIANT_DATASETS,
     CaptionedImages,
+    dataset_label,
     load_arrays,
     load_dataset,
     to_tf_dataset,
 )
 
 __all__ = [
-    "DATASET_NAMES", "FOLDER_DATASETS", "TURN_INVARIANT_DATASETS", "CaptionedImages", "load_arrays", "load_dataset", "to_tf_dataset",
+    "DATASET_NAMES", "FOLDER_DATASETS", "TURN_INVARIANT_DATASETS", "CaptionedImages", "dataset_label", "load_arrays", "load_dataset", "to_tf_dataset",
 ]

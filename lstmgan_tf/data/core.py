@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 
 import numpy as np
 
@@ -79,6 +80,17 @@ class CaptionedImages:
             raise ValueError(f"dataset {self.name!r} has no captions.")
         indices = np.repeat(np.arange(len(self.captions)), [len(c) for c in self.captions])
         return indices.astype(np.int64), [caption for group in self.captions for caption in group]
+
+
+def dataset_label(name: str, path=None) -> str:
+    """How folders and tables name a dataset: its name, or ``folder_<folder name>`` for a ``folder``.
+
+    >>> dataset_label("celeba", "/data/celeba"), dataset_label("folder", "/data/abstract_art/")
+    ('celeba', 'folder_abstract_art')
+    """
+    if name != "folder" or not path:
+        return name
+    return f"folder_{os.path.basename(os.path.normpath(os.fspath(path)))}"
 
 
 def _check_name(name: str) -> str:

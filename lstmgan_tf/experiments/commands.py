@@ -49,7 +49,7 @@ def _positive_int(text: str) -> int:
 
 
 def add_parser(subparsers) -> None:
-    from lstmgan_tf.cli import add_profile_argument
+    from lstmgan_tf.cli import add_path_argument, add_profile_argument
     from lstmgan_tf.experiments import dcgan_recipe
 
     parser = subparsers.add_parser(
@@ -60,8 +60,10 @@ def add_parser(subparsers) -> None:
     parser.add_argument("name", choices=EXPERIMENTS, help="which experiment")
     parser.add_argument(
         "--dataset", nargs="+", default=list(DEFAULT_DATASETS), metavar="NAME",
-        help="one or more of synthetic_faces, abstract_art, celeb_a (default: the first two)",
+        help="one or more of synthetic_faces, abstract_art, celeb_a, and celeba or folder with --path "
+             "(default: the first two)",
     )
+    add_path_argument(parser, several=True)
     parser.add_argument("--seeds", type=_positive_int, default=None,
                         help="number of seeds, 0..N-1 (default: 3 for lstm-discriminator, 1 for dcgan-recipe)")
     parser.add_argument("--out", default=None,
@@ -89,6 +91,36 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(func=_run)
 
 
+def dataset_paths(datasets, paths=()) -> list[tuple[str, str | None]]:
+    """``(dataset, folder)`` pairs of ``--dataset``: the ``--path`` folders go, in order, to those that read one.
+
+    ``--dataset synthetic_faces celeba folder --path DATA/celeba DATA/abstract_art``
+    gives ``celeba`` the first folder and ``folder`` the second. The same
+    dataset name may come twice with two folders (two ``folder`` datasets).
+
+    Raises:
+        ValueError: when the folders and the datasets that read one do not pair up.
+        FileNotFoundError: a ``--path`` that is not a folder.
+    """
+    from lstmgan_tf.data import FOLDER_DATASETS, dataset_label
+
+    paths = [paths] if isinstance(paths, str) else list(paths or ())
+    needing = [name for name in datasets if name in FOLDER_DATASETS]
+    if len(needing) != len(paths):
+        raise ValueError(
+            f"--dataset names {len(needing)} dataset(s) that read a folder ({', '.join(FOLDER_DATASETS)}) and "
+            f"--path gives {len(paths)} folder(s); give one folder per such dataset, in order."
+        )
+    for path in paths:
+        if not os.path.isdir(path):
+            raise FileNotFoundError(f"--path {path} is not a folder.")
+    folders = iter(os.path.abspath(path) for path in paths)
+    pairs = [(name, next(folders) if name in FOLDER_DATASETS else None) for name in datasets]
+    # Keyed by the label, so that two folders of one kind are two datasets.
+    unique = {dataset_label(name, path): (name, path) for name, path in pairs}
+    return list(unique.values())
+
+
 def _run(args) -> int:
     if args.name == "text-recipe":
         return _run_text_recipe(args)
@@ -103,8 +135,9 @@ def _run_dcgan_recipe(args) -> int:
     from lstmgan_tf import config
     from lstmgan_tf.experiments import dcgan_recipe
 
+    datasets = dataset_paths(args.dataset, args.path)
+    dcgan_recipe.check_variants(args.variants or dcgan_recipe.DEFAULT_VARIANTS)
     out_dir = args.out or config.outputs_dir("experiments", "dcgan_recipe")
-    datasets = list(dict.fromkeys(args.dataset))
     start = time.perf_counter()
     runs = dcgan_recipe.run_comparison(datasets, out_dir, profile=args.profile, epochs=args.epochs,
                                        seeds=args.seeds or 1, variants=args.variants or dcgan_recipe.DEFAULT_VARIANTS,
@@ -148,10 +181,10 @@ def _run_lstm_discriminator(args) -> int:
     studies = [
         study.StudyConfig.from_profile(
             profile, dataset=name, lstm_sequences=tuple(args.sequence), lstm_cell=args.cell,
-            refresh_batch_norm=not args.no_batch_norm_refresh,
+            refresh_batch_norm=not args.no_batch_norm_refresh, data_path=path,
             **({"gan_epochs": args.epochs} if args.epochs else {}),
         )
-        for name in dict.fromkeys(args.dataset)
+        for name, path in dataset_paths(args.dataset, args.path)
     ]
     out_dir = args.out or config.outputs_dir("experiments", "lstm_discriminator")
     start = time.perf_counter()
@@ -171,7 +204,7 @@ def _run_lstm_discriminator(args) -> int:
 
     for study_config in studies:
         # What the detectors were shown, seed 0's generators.
-        name = study.GENERATORS_FILE.format(dataset=study_config.dataset)
+        name = study.GENERATORS_FILE.format(dataset=study_config.label)
         path = save_figure(study.plot_generator_epochs(study_config, 0, out_dir), os.path.join(out_dir, name))
         print(f"wrote {os.path.relpath(path)}")
         if args.publish:

@@ -132,17 +132,17 @@ def run_dir(out_dir: str, profile, dataset: str, variant: str, seed: int = 0) ->
     return os.path.join(seed_folder(out_dir, kit_config.get_profile(profile).name, dataset, seed), variant)
 
 
-def _feature_classifier(dataset: str, profile, folder: str, seed: int):
+def _feature_classifier(dataset: str, profile, folder: str, seed: int, label: str, data_options: dict):
     """An attribute classifier trained on the dataset's real train images, or `None` without attributes."""
     import keras
 
     from lstmgan_tf import data
     from lstmgan_tf.metrics import AttributeClassifier
 
-    train = data.load_arrays(dataset, split="train", profile=profile, seed=seed)
+    train = data.load_arrays(dataset, split="train", profile=profile, seed=seed, **data_options)
     if not train.attributes:
         return None, train
-    path = os.path.join(folder, f"{dataset}_classifier.weights.h5")
+    path = os.path.join(folder, f"{label}_classifier.weights.h5")
     keras.utils.set_random_seed(seed)
     classifier = AttributeClassifier(train.image_size, train.attribute_values)
     if os.path.isfile(path):
@@ -187,7 +187,10 @@ def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = No
     """Trains (or loads) each variant on each dataset, for each seed, and measures it.
 
     Args:
-        datasets: dataset names, e.g. ``["synthetic_faces", "abstract_art"]``.
+        datasets: dataset names, e.g. ``["synthetic_faces", "abstract_art"]``, or
+            ``(name, folder)`` pairs (folder `None` for the built-in sets), e.g.
+            ``[("celeba", "/data/celeba")]``; a run is filed and reported under
+            `lstmgan_tf.data.dataset_label`.
         out_dir: the results folder; run folders go to ``out_dir/PROFILE/DATASET/seed_S/VARIANT`` (`run_dir`).
         profile: the profile whose sizes every variant uses.
         epochs: epochs of every run (default: the profile's ``epochs``).
@@ -213,22 +216,26 @@ def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = No
     profile = kit_config.get_profile(profile)
     epochs = epochs or profile.epochs
     runs = []
-    for dataset in datasets:
+    pairs = [(item, None) if isinstance(item, str) else tuple(item) for item in datasets]
+    for dataset, path in pairs:
+        label, data_options = data.dataset_label(dataset, path), ({"path": path} if path else {})
         classifier_dir = os.path.join(out_dir, profile.name)
         os.makedirs(classifier_dir, exist_ok=True)
         # One judge and one real sample per dataset, whatever the seed.
-        classifier, real_train = _feature_classifier(dataset, profile, classifier_dir, seed=0)
-        real_test = data.load_arrays(dataset, split="test", count=SAMPLES, profile=profile, seed=0).images
+        classifier, real_train = _feature_classifier(dataset, profile, classifier_dir, 0, label, data_options)
+        real_test = data.load_arrays(dataset, split="test", count=SAMPLES, profile=profile, seed=0,
+                                     **data_options).images
         reference = _RealReference(classifier, real_test, real_train.images[:SAMPLES])
         for seed, name in itertools.product(range(seeds), variants):
-            variant, folder = VARIANTS[name], run_dir(out_dir, profile, dataset, name, seed)
-            options = training.TrainOptions(seed=seed, extra=dict(variant.settings))
+            variant, folder = VARIANTS[name], run_dir(out_dir, profile, label, name, seed)
+            extra = {**variant.settings, **{f"data.{key}": value for key, value in data_options.items()}}
+            options = training.TrainOptions(seed=seed, extra=extra)
             trained_before = has_final_weights(folder)
             start = time.perf_counter()
             gan, _ = train_or_load(variant.model, dataset, folder, profile, epochs, options, verbose)
             seconds = _training_seconds(folder, None if trained_before else time.perf_counter() - start)
             generated = generate_uint8_images(gan.inference_generator, SAMPLES, gan.latent_dim, seed=seed + 1)
-            run = RecipeRun(dataset, name, seed, epochs, int(gan.g_optimizer.iterations), seconds,
+            run = RecipeRun(label, name, seed, epochs, int(gan.g_optimizer.iterations), seconds,
                             trainable_parameter_count(gan.discriminator), len(real_test),
                             grid=generated[:GRID_IMAGES])
             reference.measure(run, generated)

@@ -81,8 +81,9 @@ from lstmgan_tf.experiments.study_report import (  # noqa: F401
 
 
 # The datasets the study supports: offline stand-ins for the paper's faces and
-# abstract art, and CelebA through TFDS when it is on disk.
-STUDY_DATASETS = ("synthetic_faces", "abstract_art", "celeb_a")
+# abstract art, real faces (CelebA's own folder, or TFDS when it is on disk)
+# and any folder of images (``data_path``), such as real paintings.
+STUDY_DATASETS = ("synthetic_faces", "abstract_art", "celeb_a", "celeba", "folder")
 
 # Generators kept per GAN run, from epoch 1 to the last, evenly on a log scale.
 SNAPSHOT_COUNT = 6
@@ -132,6 +133,10 @@ class StudyConfig:
         lstm_patch_size: patch side for ``patches``.
         lstm_cell: ``keras`` or ``handwritten`` (see `build_lstm_discriminator`).
         lstm_units: LSTM units; `None` matches the CNN's parameter count.
+        data_path: the folder of a ``celeba`` or ``folder`` dataset (stored
+            absolute). A real dataset may hold fewer images than the sizes
+            above ask for: the GAN then trains on all of its ``train`` split
+            and the test set is balanced to its ``test`` split.
     """
 
     dataset: str
@@ -151,13 +156,20 @@ class StudyConfig:
     lstm_patch_size: int = 4
     lstm_cell: str = "keras"
     lstm_units: int | None = None
+    data_path: str | None = None
 
     def __post_init__(self):
+        from lstmgan_tf.data import FOLDER_DATASETS
+
         if self.dataset not in STUDY_DATASETS:
             raise ValueError(
                 f"unknown dataset {self.dataset!r} for the LSTM-discriminator study; "
                 f"choose one of: {', '.join(STUDY_DATASETS)}."
             )
+        if self.dataset in FOLDER_DATASETS and not self.data_path:
+            raise ValueError(f"dataset {self.dataset!r} needs its folder: pass --path DIR (data_path=).")
+        if self.data_path:
+            object.__setattr__(self, "data_path", os.path.abspath(os.fspath(self.data_path)))
         for name in ("train_per_class", "test_per_class", "gan_epochs", "detector_epochs", "batch_size"):
             check_positive_int(name, getattr(self, name))
         if self.gan_images is None:
@@ -222,6 +234,18 @@ class StudyConfig:
         values.update(overrides)
         return cls(**values)
 
+    @property
+    def label(self) -> str:
+        """The dataset as folders and tables name it (`lstmgan_tf.data.dataset_label`)."""
+        from lstmgan_tf.data import dataset_label
+
+        return dataset_label(self.dataset, self.data_path)
+
+    @property
+    def data_options(self) -> dict:
+        """The dataset loader's options: the folder of a real dataset, if any."""
+        return {"path": self.data_path} if self.data_path else {}
+
     def to_dict(self) -> dict:
         """The fields as JSON would give them back (tuples as lists)."""
         return {
@@ -255,7 +279,10 @@ def train_or_load_gan(study: StudyConfig, seed: int, run_dir: str, verbose=0):
     from lstmgan_tf.training.callbacks import WeightSnapshots
     from lstmgan_tf.training.runner import train_or_load
 
-    options = training.TrainOptions(seed=seed, image_size=study.image_size, dataset_size=study.gan_images)
+    options = training.TrainOptions(
+        seed=seed, image_size=study.image_size, dataset_size=study.gan_images,
+        extra={f"data.{key}": value for key, value in study.data_options.items()},
+    )
     snapshots = WeightSnapshots(os.path.join(run_dir, "snapshots"), study.generator_epochs)
     gan, history = train_or_load(
         "dcgan", study.dataset, run_dir, study.profile, study.gan_epochs, options, verbose, callbacks=[snapshots]
@@ -285,7 +312,8 @@ def load_real_images(study: StudyConfig, split: str, count: int, seed: int) -> n
     """
     from lstmgan_tf import data
 
-    arrays = data.load_arrays(study.dataset, split=split, image_size=study.image_size, count=count, seed=seed)
+    arrays = data.load_arrays(study.dataset, split=split, image_size=study.image_size, count=count, seed=seed,
+                              **study.data_options)
     return np.asarray(arrays.images)
 
 
@@ -296,7 +324,7 @@ def load_real_images(study: StudyConfig, split: str, count: int, seed: int) -> n
 
 def seed_dir(out_dir: str, study: StudyConfig, seed: int) -> str:
     """The seed's folder: its ``results.json`` and the DCGAN's run folder (`gan_dir`)."""
-    return seed_folder(out_dir, study.profile, study.dataset, seed)
+    return seed_folder(out_dir, study.profile, study.label, seed)
 
 
 def _read_results(path: str, study: StudyConfig) -> dict | None:
@@ -474,7 +502,7 @@ def run_study(
     results = []
     with tqdm(jobs, desc="lstm-discriminator study", unit="seed", disable=not progress) as bar:
         for study, seed in bar:
-            bar.set_postfix_str(f"{study.dataset} seed {seed}")
+            bar.set_postfix_str(f"{study.label} seed {seed}")
             results.append(run_seed(study, seed, out_dir, verbose=verbose))
     return results
 
@@ -497,6 +525,6 @@ def plot_generator_epochs(study: StudyConfig, seed: int, out_dir: str, images_pe
     names = [f"epoch {epoch}" for epoch in study.generator_epochs] + ["real (held out)"]
     captions = [name if column == 0 else "" for name in names for column in range(images_per_epoch)]
     return image_grid(np.concatenate(rows), captions=captions, columns=images_per_epoch, cell_size=0.9,
-                      title=f"{study.dataset}, seed {seed}: the generator at each kept epoch")
+                      title=f"{study.label}, seed {seed}: the generator at each kept epoch")
 
 

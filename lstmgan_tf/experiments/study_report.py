@@ -19,6 +19,7 @@ from typing import Sequence
 import numpy as np
 
 from lstmgan_tf import files
+from lstmgan_tf.data import dataset_label
 
 # The paper's two accuracies, in %: the GAN's discriminator and the LSTM.
 # The paper's LSTM reads an image as a sequence of rows.
@@ -51,7 +52,8 @@ def _entries(results: Sequence[dict]):
         raise ValueError("no results to summarise.")
     for result in results:
         for entry in result["generator_epochs"]:
-            yield result["config"]["dataset"], entry["generator_epoch"], result["seed"], entry
+            yield dataset_label(result["config"]["dataset"], result["config"].get("data_path")), \
+                entry["generator_epoch"], result["seed"], entry
 
 
 def _present(entries: Sequence[dict]) -> list[str]:
