@@ -9,6 +9,7 @@ import pytest
 from lstmgan_tf import cli
 from lstmgan_tf.data import real
 from lstmgan_tf.experiments import detector_study as study
+from lstmgan_tf.experiments import runs
 from lstmgan_tf.experiments.commands import dataset_paths
 from real_fixtures import write_celeba, write_paintings
 
@@ -32,8 +33,13 @@ def test_dataset_paths_pair_folders_with_the_datasets_that_read_one(tmp_path):
 def test_study_config_of_a_folder_needs_its_path_and_files_under_its_label(tmp_path):
     with pytest.raises(ValueError, match="dataset 'folder' needs its folder: pass --path"):
         study.StudyConfig.from_profile("smoke", dataset="folder")
+    write_paintings(tmp_path / "art", count=40)
     config = study.StudyConfig.from_profile("smoke", dataset="folder", data_path=str(tmp_path / "art"))
     assert config.label == "folder_art" and os.path.isabs(config.data_path)
+    # Fewer images than the profile's 96: all of the train split, and as many updates as 96 would get.
+    held_out = len([name for name in os.listdir(tmp_path / "art") if real.held_out(name)])
+    assert (config.gan_images, config.test_per_class) == (40 - held_out, held_out)
+    assert config.gan_epochs == runs.epochs_for_equal_updates(1, 16, 96, 40 - held_out) > 1
     assert study.seed_dir("out", config, 0) == os.path.join("out", "smoke", "folder_art", "seed_0")
 
 

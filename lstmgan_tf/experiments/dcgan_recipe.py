@@ -193,7 +193,9 @@ def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = No
             `lstmgan_tf.data.dataset_label`.
         out_dir: the results folder; run folders go to ``out_dir/PROFILE/DATASET/seed_S/VARIANT`` (`run_dir`).
         profile: the profile whose sizes every variant uses.
-        epochs: epochs of every run (default: the profile's ``epochs``).
+        epochs: epochs of every run (default: the profile's ``epochs``, raised
+            for a dataset smaller than the profile's ``dataset_size`` so that
+            it gets the same number of updates: `epochs_for_equal_updates`).
         seeds: seeds ``0 .. seeds - 1`` of the runs and their noise.
         variants: keys of `VARIANTS` (or ``"all"``).
         verbose: ``model.fit``'s verbosity.
@@ -207,14 +209,13 @@ def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = No
             anything is trained.
     """
     from lstmgan_tf import data, training
-    from lstmgan_tf.experiments.runs import generate_uint8_images, trainable_parameter_count
+    from lstmgan_tf.experiments.runs import epochs_for_equal_updates, generate_uint8_images, trainable_parameter_count
     from lstmgan_tf.training.runner import train_or_load
     from lstmgan_tf.training.checkpoints import has_final_weights
 
     variants = check_variants(variants)
     check_positive_int("seeds", seeds)
     profile = kit_config.get_profile(profile)
-    epochs = epochs or profile.epochs
     runs = []
     pairs = [(item, None) if isinstance(item, str) else tuple(item) for item in datasets]
     for dataset, path in pairs:
@@ -226,16 +227,18 @@ def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = No
         real_test = data.load_arrays(dataset, split="test", count=SAMPLES, profile=profile, seed=0,
                                      **data_options).images
         reference = _RealReference(classifier, real_test, real_train.images[:SAMPLES])
+        dataset_epochs = epochs or epochs_for_equal_updates(profile.epochs, profile.batch_size, profile.dataset_size,
+                                                            len(real_train))
         for seed, name in itertools.product(range(seeds), variants):
             variant, folder = VARIANTS[name], run_dir(out_dir, profile, label, name, seed)
             extra = {**variant.settings, **{f"data.{key}": value for key, value in data_options.items()}}
             options = training.TrainOptions(seed=seed, extra=extra)
             trained_before = has_final_weights(folder)
             start = time.perf_counter()
-            gan, _ = train_or_load(variant.model, dataset, folder, profile, epochs, options, verbose)
+            gan, _ = train_or_load(variant.model, dataset, folder, profile, dataset_epochs, options, verbose)
             seconds = _training_seconds(folder, None if trained_before else time.perf_counter() - start)
             generated = generate_uint8_images(gan.inference_generator, SAMPLES, gan.latent_dim, seed=seed + 1)
-            run = RecipeRun(label, name, seed, epochs, int(gan.g_optimizer.iterations), seconds,
+            run = RecipeRun(label, name, seed, dataset_epochs, int(gan.g_optimizer.iterations), seconds,
                             trainable_parameter_count(gan.discriminator), len(real_test),
                             grid=generated[:GRID_IMAGES])
             reference.measure(run, generated)

@@ -102,6 +102,30 @@ def snapshot_epochs(final_epoch: int, count: int = SNAPSHOT_COUNT) -> tuple[int,
     return tuple(int(epoch) for epoch in sorted({int(round(point)) for point in points}))
 
 
+def _sizes_of_a_real_dataset(values: dict, overrides: dict, profile) -> dict:
+    """The sizes of a study on a real folder that may hold fewer images than the profile asks for.
+
+    The GAN trains on what the ``train`` split has, for as many updates as the
+    profile's GAN gets (`epochs_for_equal_updates`, unless ``gan_epochs`` is
+    given), and the test set is what the ``test`` split has.
+    """
+    from lstmgan_tf import data
+    from lstmgan_tf.experiments.runs import epochs_for_equal_updates
+
+    image_size = overrides.get("image_size", values["image_size"])
+    options = {"path": overrides["data_path"]}
+    dataset = overrides.get("dataset", values["dataset"])
+    train = len(data.load_arrays(dataset, "train", image_size, count=values["gan_images"], **options))
+    test = len(data.load_arrays(dataset, "test", image_size, count=values["test_per_class"], **options))
+    batch_size = overrides.get("batch_size", values["batch_size"])
+    return {
+        "gan_images": train,
+        "test_per_class": test,
+        "train_per_class": min(values["train_per_class"], train),
+        "gan_epochs": epochs_for_equal_updates(values["gan_epochs"], batch_size, values["gan_images"], train),
+    }
+
+
 @dataclasses.dataclass(frozen=True)
 class StudyConfig:
     """Everything that shapes one seed of the study; defaults come from a profile.
@@ -134,9 +158,10 @@ class StudyConfig:
         lstm_cell: ``keras`` or ``handwritten`` (see `build_lstm_discriminator`).
         lstm_units: LSTM units; `None` matches the CNN's parameter count.
         data_path: the folder of a ``celeba`` or ``folder`` dataset (stored
-            absolute). A real dataset may hold fewer images than the sizes
-            above ask for: the GAN then trains on all of its ``train`` split
-            and the test set is balanced to its ``test`` split.
+            absolute). With it, `from_profile` fits the sizes to what the
+            folder holds: the GAN trains on its whole ``train`` split (if
+            smaller than the profile's) for as many updates as the profile's
+            GAN gets, and the test set is its ``test`` split.
     """
 
     dataset: str
@@ -231,6 +256,8 @@ class StudyConfig:
         unknown = set(overrides) - {field.name for field in dataclasses.fields(cls)}
         if unknown:
             raise ValueError(f"unknown StudyConfig field(s): {', '.join(sorted(unknown))}.")
+        if overrides.get("data_path"):
+            values.update(_sizes_of_a_real_dataset(values, overrides, profile))
         values.update(overrides)
         return cls(**values)
 

@@ -5,11 +5,14 @@ reads a finished one back instead of training again
 (`lstmgan_tf.training.train_or_load`, the kit's one rule for that);
 `seed_folder` says where the runs of one seed live, `generate_uint8_images`
 draws images as a detector or a metric sees them (uint8, like real ones) and
-`trainable_parameter_count` counts what a model learns.
+`trainable_parameter_count` counts what a model learns, and
+`epochs_for_equal_updates` gives a dataset smaller than the profile's the
+same number of updates.
 """
 
 from __future__ import annotations
 
+import math
 import os
 
 import numpy as np
@@ -55,3 +58,24 @@ def generate_uint8_images(generator, count: int, latent_dim: int, seed: int, bat
 def trainable_parameter_count(model) -> int:
     """Trainable weights of a model (batch-norm moving statistics are not learned)."""
     return int(sum(np.prod(weight.shape) for weight in model.trainable_weights))
+
+
+def epochs_for_equal_updates(epochs: int, batch_size: int, intended_images: int, available_images: int) -> int:
+    """The epochs that give ``available_images`` as many updates as ``epochs`` give ``intended_images``.
+
+    A real dataset can be smaller than the profile's ``dataset_size`` (600
+    paintings against 2,048 images): trained for the profile's epochs it would
+    get a fraction of the updates, a weaker generator, and a comparison with
+    the other datasets that says more about the budget than about the data.
+    Batches drop their remainder, as the runner's do. A dataset at least as
+    large keeps ``epochs``.
+
+    >>> epochs_for_equal_updates(15, 64, 2048, 480)  # 15 x 32 updates at 7 a epoch
+    69
+    >>> epochs_for_equal_updates(15, 64, 2048, 4800)
+    15
+    """
+    if available_images >= intended_images:
+        return epochs
+    steps_per_epoch = max(available_images // batch_size, 1)
+    return max(epochs, math.ceil(epochs * (intended_images // batch_size) / steps_per_epoch))
