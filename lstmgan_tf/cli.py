@@ -60,7 +60,9 @@ def add_path_argument(parser: argparse.ArgumentParser, several: bool = False) ->
 
 def path_setting(path) -> dict[str, str]:
     """``--path DIR`` as the ``data.path`` setting of a run (nothing when it is not given)."""
-    return {"data.path": os.path.abspath(path)} if path else {}
+    from lstmgan_tf.training.registry import data_settings
+
+    return data_settings({"path": os.path.abspath(path)} if path else {})
 
 
 def main(argv: list[str] | None = None) -> int:

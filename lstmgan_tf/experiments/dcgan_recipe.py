@@ -212,6 +212,7 @@ def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = No
     from lstmgan_tf.experiments.runs import epochs_for_equal_updates, generate_uint8_images, trainable_parameter_count
     from lstmgan_tf.training.runner import train_or_load
     from lstmgan_tf.training.checkpoints import has_final_weights
+    from lstmgan_tf.training.registry import data_settings
 
     variants = check_variants(variants)
     check_positive_int("seeds", seeds)
@@ -231,8 +232,7 @@ def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = No
                                                             len(real_train))
         for seed, name in itertools.product(range(seeds), variants):
             variant, folder = VARIANTS[name], run_dir(out_dir, profile, label, name, seed)
-            extra = {**variant.settings, **{f"data.{key}": value for key, value in data_options.items()}}
-            options = training.TrainOptions(seed=seed, extra=extra)
+            options = training.TrainOptions(seed=seed, extra={**variant.settings, **data_settings(data_options)})
             trained_before = has_final_weights(folder)
             start = time.perf_counter()
             gan, _ = train_or_load(variant.model, dataset, folder, profile, dataset_epochs, options, verbose)

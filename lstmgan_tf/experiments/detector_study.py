@@ -304,11 +304,12 @@ def train_or_load_gan(study: StudyConfig, seed: int, run_dir: str, verbose=0):
     """
     from lstmgan_tf import training
     from lstmgan_tf.training.callbacks import WeightSnapshots
+    from lstmgan_tf.training.registry import data_settings
     from lstmgan_tf.training.runner import train_or_load
 
     options = training.TrainOptions(
         seed=seed, image_size=study.image_size, dataset_size=study.gan_images,
-        extra={f"data.{key}": value for key, value in study.data_options.items()},
+        extra=data_settings(study.data_options),
     )
     snapshots = WeightSnapshots(os.path.join(run_dir, "snapshots"), study.generator_epochs)
     gan, history = train_or_load(

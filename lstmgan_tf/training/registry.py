@@ -128,6 +128,15 @@ def split_data_options(extra: Mapping[str, Any]) -> tuple[dict, dict]:
     return model_settings, source_options
 
 
+def data_settings(source_options: Mapping[str, Any]) -> dict:
+    """Dataset loader options as a run's ``--set`` values: the inverse of `split_data_options`.
+
+    >>> data_settings({"path": "/data/celeba"})
+    {'data.path': '/data/celeba'}
+    """
+    return {f"{DATA_OPTION_PREFIX}{key}": value for key, value in source_options.items()}
+
+
 def parse_setting(key: str, text, kind):
     """One ``--set KEY=VALUE`` value as ``kind``.
 
