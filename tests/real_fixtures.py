@@ -12,14 +12,19 @@ from lstmgan_tf.data import celeba
 FACE, BACKGROUND = (210, 160, 130), (20, 40, 200)
 
 
-def face_image(size=(178, 218)):
-    """A 'face': the centre 108/178 of the width is FACE, the rest BACKGROUND (as an aligned CelebA image)."""
+def face_image(size=(178, 218), shade=0):
+    """A 'face': the centre 108/178 of the width is FACE, the rest BACKGROUND (as an aligned CelebA image).
+
+    ``shade`` (0-63) adds up to 7 to the face's red and green, so that faces differ (the study drops
+    duplicates) within the tolerance the crop tests allow.
+    """
     width, height = size
     pixels = np.zeros((height, width, 3), np.uint8)
     pixels[:] = BACKGROUND
     side = round(width * 108 / 178)
     top, left = round((height - side) / 2), round((width - side) / 2)
     pixels[top : top + side, left : left + side] = FACE
+    pixels[top : top + side, left : left + side, :2] += np.uint8([shade % 8, shade // 8 % 8])
     return Image.fromarray(pixels)
 
 
@@ -33,8 +38,8 @@ def write_celeba(folder, count=10, size=(178, 218), on=lambda i: ("Smiling",) if
     images = folder / celeba.IMAGE_FOLDER
     images.mkdir(parents=True)
     names = [f"{i + 1:06d}.{suffix}" for i in range(count)]
-    for name in names:
-        face_image(size).save(images / name)
+    for index, name in enumerate(names):
+        face_image(size, shade=index).save(images / name)
     listed = names if listed is None else listed
     lines = [str(len(listed)), " ".join(celeba.ATTRIBUTES)]
     lines += [_attribute_line(name, on(names.index(name))) for name in listed]

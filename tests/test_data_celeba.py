@@ -47,6 +47,25 @@ def test_partition_file_sets_the_splits(tmp_path):
     assert sizes == {"train": 3, "validation": 1, "test": 2}
 
 
+def test_a_slice_of_celeba_whose_partition_has_no_test_faces_splits_by_file_order(tmp_path, caplog):
+    # CelebA's first 162,770 faces are all "train": a slice of them has no test split in the partition file.
+    write_celeba(tmp_path, count=10, partition=[0] * 10)
+    with caplog.at_level(logging.WARNING, logger="lstmgan_tf.data"):
+        test = load_arrays("celeba", path=tmp_path, split="test", image_size=8)
+    assert len(test) == 2 and "puts none of the 10 faces here in 'test'" in caplog.text
+    assert len(load_arrays("celeba", path=tmp_path, image_size=8)) == 8
+
+
+def test_kaggle_nested_image_folder_is_read(tmp_path):
+    write_celeba(tmp_path, count=5)
+    images = tmp_path / celeba.IMAGE_FOLDER
+    nested = images / celeba.IMAGE_FOLDER
+    nested.mkdir()
+    for path in sorted(images.glob("*.jpg")):
+        path.rename(nested / path.name)
+    assert len(load_arrays("celeba", path=tmp_path, image_size=8)) == 4
+
+
 def test_broken_image_and_unlisted_face_are_skipped_with_a_warning(tmp_path, caplog):
     names = write_celeba(tmp_path, count=6, listed=[f"{i:06d}.jpg" for i in (1, 2, 3, 5, 6)])
     (tmp_path / celeba.IMAGE_FOLDER / names[1]).write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
@@ -154,6 +173,17 @@ def test_folder_without_captions_holds_out_a_fixed_fifth(tmp_path):
     assert len(test) == len(held_out) and len(train) + len(test) == 30 and 3 <= len(test) <= 10
     train_rows = {image.tobytes() for image in train.images}
     assert not any(image.tobytes() in train_rows for image in test.images)
+
+
+def test_images_in_sub_folders_are_read_with_the_captions_beside_them(tmp_path):
+    for artist in ("klee", "miro"):
+        write_paintings(tmp_path / "art" / artist, count=3)
+        (tmp_path / "art" / artist / "painting_00.txt").write_text(f"a painting by {artist}\n")
+    (tmp_path / "art" / ".DS_Store").write_bytes(b"not an image")
+    data = load_arrays("folder", path=tmp_path / "art", image_size=8)
+    # Captioned folder: the four paintings without a caption file are skipped, named with their sub-folder.
+    assert data.captions == [["a painting by klee"], ["a painting by miro"]]
+    assert str(tmp_path / "art" / "miro" / "painting_02.jpg") in data.skipped["image without caption"]
 
 
 def test_small_folder_is_all_train(tmp_path):

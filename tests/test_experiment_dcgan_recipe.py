@@ -100,7 +100,7 @@ def test_seeds_add_runs_and_the_table_gives_their_spread(comparison):
     assert runs[1].real_fid == runs[0].real_fid
     row = next(line for line in dcgan_recipe.markdown_table(runs).splitlines() if "`fast` recipe" in line)
     mean, std = np.mean([run.fid for run in runs]), np.std([run.fid for run in runs], ddof=1)
-    assert row.startswith("| synthetic_faces | `fast` recipe | 2 |") and f"| {mean:.1f} ± {std:.1f} |" in row
+    assert row.startswith("| synthetic_faces | `fast` recipe | 2 |") and f"| {mean:.2f} ± {std:.2f} |" in row
 
 
 def test_the_command_names_a_bad_variant(tmp_path, capsys):

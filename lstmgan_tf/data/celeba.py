@@ -8,9 +8,14 @@ Large-scale CelebFaces Attributes (Liu et al., ICCV 2015) ships as
   it, -1: has it not). Kaggle's copy has ``list_attr_celeba.csv`` instead
   (``image_id,5_o_Clock_Shadow,...``), which is read too;
 - ``list_eval_partition.txt`` (or ``.csv``): ``000001.jpg 0`` with 0 = train,
-  1 = validation, 2 = test. Without it, the last fifth of the images in file
-  order is ``test`` and the rest ``train`` (the official split also puts the
-  last images in ``test``).
+  1 = validation, 2 = test. Without it, or when it gives the faces on disk no
+  ``train`` or no ``test`` image (a slice of CelebA: its first 162,770 faces
+  are all ``train``), the last fifth of the images in file order is ``test``
+  and the rest ``train`` (the official split also puts the last images in
+  ``test``), with a warning in the second case.
+
+Kaggle's copy, with the images one folder deeper
+(``img_align_celeba/img_align_celeba/``), is read as well.
 
 `read_celeba` reads that folder; `lstmgan_tf.data.real.read_tfds` gives TFDS's
 ``celeb_a`` the same crop, attributes and captions. Every face is cropped as
@@ -36,9 +41,12 @@ Example (a tiny CelebA folder of two faces, written here):
 from __future__ import annotations
 
 import csv
+import logging
 import os
 
 import numpy as np
+
+logger = logging.getLogger("lstmgan_tf.data")
 
 #: CelebA's 40 attributes, in the order of its attribute file.
 ATTRIBUTES = (
@@ -252,13 +260,27 @@ def read_celeba(path: str | os.PathLike | None = None, split: str = "train", ima
     if partition_path is None and split == "validation":
         raise ValueError(f"{path} has no {PARTITION_FILE}, so only 'train' and 'test' (its last fifth) exist.")
 
+    nested = os.path.join(image_dir, IMAGE_FOLDER)
+    if os.path.isdir(nested):
+        # Kaggle's copy unpacks to img_align_celeba/img_align_celeba/.
+        image_dir = nested
     file_names = sorted(name for name in os.listdir(image_dir) if name.lower().endswith(real.IMAGE_SUFFIXES))
     skipped = {NOT_IN_ATTRIBUTES: [], NOT_IN_PARTITION: [], real.BAD_IMAGE: []}
-    if partition_path is None:
+    partition = read_partition_file(partition_path) if partition_path else None
+    if partition is not None:
+        on_disk = {partition.get(name) for name in file_names}
+        if not {PARTITIONS["train"], PARTITIONS["test"]} <= on_disk:
+            # A slice of CelebA (its first 6,000 faces are all official "train") has no test images.
+            logger.warning("%s: the partition file puts none of the %d faces here in %s; the last fifth in file "
+                           "order is 'test' instead", partition_path, len(file_names),
+                           "'train'" if PARTITIONS["train"] not in on_disk else "'test'")
+            partition = None
+            if split == "validation":
+                raise ValueError(f"{path} has no faces of the 'validation' split; read 'train' and 'test'.")
+    if partition is None:
         test_start = len(file_names) - int(len(file_names) * TEST_SHARE)
         in_split = file_names[test_start:] if split == "test" else file_names[:test_start]
     else:
-        partition = read_partition_file(partition_path)
         skipped[NOT_IN_PARTITION] = [os.path.join(image_dir, n) for n in file_names if n not in partition]
         in_split = [name for name in file_names if partition.get(name) == PARTITIONS[split]]
     paths = [os.path.join(image_dir, name) for name in in_split]

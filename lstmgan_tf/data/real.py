@@ -28,8 +28,9 @@ Captions:
   per line; a folder with no ``.txt`` file at all is a folder of uncaptioned
   images (for the DCGAN and the LSTM discriminator; the text models refuse it).
 
-Splits of a ``folder``: a sub-folder named after the split (``train/``,
-``test/``); without one, a fixed fifth of the images is ``test`` (those whose
+A ``folder``'s images may sit in sub-folders (``artist/painting.jpg``); each
+caption file sits beside its image. Splits: a sub-folder named after the split
+(``train/``, ``test/``); without one, a fixed fifth of the images is ``test`` (those whose
 file name's CRC-32 is a multiple of 5: spread over the whole folder, whatever
 its order, and unchanged when files are added) and the rest ``train``; a
 folder of fewer than `MIN_IMAGES_TO_HOLD_OUT` images is all ``train``.
@@ -215,6 +216,19 @@ def read_cached(name: str, split: str, files, settings, decode, where: str, cach
     return result
 
 
+def _files_under(root: str) -> list[str]:
+    """Every file under ``root``, sub-folders included (``artist/painting.jpg``), as sorted relative paths.
+
+    Hidden files and folders (``.DS_Store``, ``.ipynb_checkpoints``) are left out.
+    """
+    found = []
+    for folder, sub_folders, file_names in os.walk(root):
+        sub_folders[:] = sorted(name for name in sub_folders if not name.startswith("."))
+        relative = os.path.relpath(folder, root)
+        found += [os.path.normpath(os.path.join(relative, name)) for name in file_names if not name.startswith(".")]
+    return sorted(found)
+
+
 def held_out(file_name: str) -> bool:
     """Whether a file of a folder without split sub-folders belongs to ``test`` (a fixed fifth, by CRC-32).
 
@@ -266,11 +280,11 @@ def read_folder(path: str | os.PathLike | None = None, split: str = "train", ima
                 f"image folder {path} has no sub-folder {split!r}; the split is read from {FOLDER_SPLITS_HELP}."
             )
         root = path
-    names = sorted(os.listdir(root))
+    names = _files_under(root)
     stems = {}
     for file_name in names:
         stem, suffix = os.path.splitext(file_name)
-        if suffix.lower() in IMAGE_SUFFIXES and os.path.isfile(os.path.join(root, file_name)):
+        if suffix.lower() in IMAGE_SUFFIXES:
             stems.setdefault(stem, file_name)
     all_stems = set(stems)
     if whole_folder and len(stems) >= MIN_IMAGES_TO_HOLD_OUT:
@@ -294,7 +308,7 @@ def read_folder(path: str | os.PathLike | None = None, split: str = "train", ima
             else:
                 readable.append(os.path.join(root, file_name))
         images, kept, skipped[BAD_IMAGE] = decode_images(readable, image_size, to_square_rgb, count)
-        captions = [lines[os.path.splitext(os.path.basename(p))[0]] for p in kept] if captioned else None
+        captions = [lines[os.path.splitext(os.path.relpath(p, root))[0]] for p in kept] if captioned else None
         return images, captions, None, None, skipped
 
     return read_cached("folder", split, image_paths + caption_paths, (image_size, count), decode,

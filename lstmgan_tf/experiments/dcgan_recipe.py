@@ -315,12 +315,12 @@ def markdown_table(runs) -> str:
     ]
     for (dataset, variant), group in groups.items():
         first = group[0]
-        floor = "—" if first.real_fid is None else f"{first.real_fid:.1f} / {first.real_kid:.1f}"
+        floor = "—" if first.real_fid is None else f"{first.real_fid:.2f} / {first.real_kid:.3f}"
         seconds = [run.seconds for run in group if run.seconds is not None]
         lines.append(
             f"| {dataset} | {VARIANTS[variant].label} | {len(group)} | {first.epochs} | {first.steps} | "
             f"{f'{np.mean(seconds):.0f}' if seconds else '—'} | {first.discriminator_weights:,} | "
-            f"{spread(group, 'high_frequency_ratio', 2)} | {spread(group, 'fid')} | {spread(group, 'kid')} | {floor} |"
+            f"{spread(group, 'high_frequency_ratio', 2)} | {spread(group, 'fid', 2)} | {spread(group, 'kid', 3)} | {floor} |"
         )
     samples = max(run.samples for run in runs)
     lines.append("")

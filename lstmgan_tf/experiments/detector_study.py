@@ -545,11 +545,14 @@ def plot_generator_epochs(study: StudyConfig, seed: int, out_dir: str, images_pe
 
     run_dir = gan_dir(out_dir, study, seed)
     gan, _ = train_or_load_gan(study, seed, run_dir)
+    real = load_real_images(study, "test", images_per_epoch, seed)
+    # A small folder's test split may hold fewer images than a row.
+    images_per_epoch = len(real)
     rows = []
     for epoch in study.generator_epochs:
         load_generator_epoch(gan, run_dir, epoch)
         rows.append(generate_uint8_images(gan.inference_generator, images_per_epoch, gan.latent_dim, seed=2 * seed + 1))
-    rows.append(load_real_images(study, "test", images_per_epoch, seed))
+    rows.append(real)
     names = [f"epoch {epoch}" for epoch in study.generator_epochs] + ["real (held out)"]
     captions = [name if column == 0 else "" for name in names for column in range(images_per_epoch)]
     return image_grid(np.concatenate(rows), captions=captions, columns=images_per_epoch, cell_size=0.9,
