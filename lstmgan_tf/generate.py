@@ -4,6 +4,7 @@
     python -m lstmgan_tf evaluate --checkpoint RUN_A RUN_B RUN_C --out DIR
     python -m lstmgan_tf swap-test --checkpoint RUN_A RUN_B
     python -m lstmgan_tf colour-swap --checkpoint RUN --template "a {} flower" "{} petals" --out DIR
+    python -m lstmgan_tf attribute-swap --checkpoint RUN --template "a woman with {} hair" --words black blond --out DIR
 
 ``generate`` writes, for an LSTM model (``lstm_cgan``, ``last_word``), one PNG
 per word (``word_01.png`` ...: the image after reading the caption up to that
@@ -190,8 +191,7 @@ def colour_swap(trained, template: str = COLOUR_SWAP_TEMPLATE, figure_path: str 
     from lstmgan_tf.metrics.flower_colour import petal_colour_from_pixels
     from lstmgan_tf.training.text_runs import generate_images
 
-    if "{}" not in template or template.count("{") != 1 or template.count("}") != 1:
-        raise ValueError(f"template {template!r} must hold exactly one {{}} where the colour goes.")
+    _check_template(template, "colour")
     dataset = trained.run_config.get("dataset")
     if dataset != "synthetic_flowers":
         raise ValueError(f"the colour swap reads petal colours of synthetic_flowers; {trained.run_dir!r} "
@@ -237,13 +237,157 @@ def run_colour_swap(args) -> int:
     return 0
 
 
-def _test_split(run_config, count=None):
-    """The test split of a run's dataset: ``count`` images (default a quarter of the profile's dataset size)."""
+#: The attribute swap on faces: one sentence, every hair colour.
+HAIR_SWAP_TEMPLATE = "a smiling woman with {} hair"
+HAIR_SWAP_WORDS = ("black", "blond", "brown", "grey")
+
+
+def _check_template(template: str, what: str) -> None:
+    if "{}" not in template or template.count("{") != 1 or template.count("}") != 1:
+        raise ValueError(f"template {template!r} must hold exactly one {{}} where the {what} goes.")
+
+
+def swapped_attribute(words, attribute_values) -> str:
+    """The attribute whose values the swap's words name (``black blond`` -> ``hair_colour``).
+
+    Raises:
+        ValueError: no attribute, or more than one, has a value for every word.
+    """
+    from lstmgan_tf.data.words import canonical_word
+
+    names = {canonical_word(word) for word in words}
+    matching = [name for name, values in attribute_values.items() if names <= set(values)]
+    if len(matching) != 1:
+        known = "; ".join(f"{name}: {' '.join(values)}" for name, values in attribute_values.items()
+                          if name in ("hair_colour", "woman_or_man", "expression") or len(values) > 2)
+        raise ValueError(
+            f"the words {' '.join(words)} name values of {'no' if not matching else 'more than one'} attribute "
+            f"of this dataset{'' if not matching else ' (' + ', '.join(matching) + ')'}; pass --attribute, or "
+            f"words of one of: {known}."
+        )
+    return matching[0]
+
+
+def attribute_swap(trained, classifier, template: str = HAIR_SWAP_TEMPLATE, words=HAIR_SWAP_WORDS,
+                   attribute: str | None = None, figure_path: str | None = None) -> dict:
+    """`colour_swap` for any attribute: one sentence with each word in turn, read by the judge.
+
+    The judge is the evaluation's classifier of real images (`load_judge`),
+    never used in training; on faces it reads hair colour, woman or man and
+    expression from the image.
+
+    Args:
+        trained: a `lstmgan_tf.training.text_runs.TrainedTextModel`.
+        classifier: an `lstmgan_tf.metrics.AttributeClassifier` of the run's dataset.
+        template: the sentence, with ``{}`` where the word goes.
+        words: the words to put there, e.g. ``("black", "blond", "brown", "grey")``.
+        attribute: the attribute they name (default: found from the words, `swapped_attribute`).
+        figure_path: also save the images, each labelled asked / seen, here.
+
+    Returns:
+        ``{"template", "attribute", "asked": [value], "captions", "images",
+        "seen": [value], "right": int, "figure": path or None}``.
+    """
+    from lstmgan_tf import viz
+    from lstmgan_tf.data.words import canonical_word
+    from lstmgan_tf.training.text_runs import generate_images
+
+    _check_template(template, "word")
+    if not words:
+        raise ValueError("the attribute swap needs at least one word to put in the template.")
+    values = classifier.attribute_values
+    attribute = attribute or swapped_attribute(words, values)
+    if attribute not in values:
+        raise ValueError(f"the judge knows no attribute {attribute!r}; it knows: {', '.join(values)}.")
+    asked = [canonical_word(word) for word in words]
+    unknown = [word for word, value in zip(words, asked) if value not in values[attribute]]
+    if unknown:
+        raise ValueError(f"{', '.join(unknown)} is not a value of {attribute}: {', '.join(values[attribute])}.")
+    captions = [template.format(word) for word in words]
+    for caption in captions:
+        check_text(caption, trained)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # Already reported by check_text.
+        images = generate_images(trained.model, trained.text, captions)
+    seen = [values[attribute][i] for i in classifier.predict_attributes(images)[attribute]]
+    right = sum(a == b for a, b in zip(asked, seen))
+    swap = {"template": template, "attribute": attribute, "asked": asked, "captions": captions, "images": images,
+            "seen": seen, "right": right, "figure": None}
+    if figure_path:
+        labels = [f"asked {a}\nseen {b}" for a, b in zip(asked, seen)]
+        figure = viz.image_grid(images, labels, columns=len(labels), cell_size=1.6,
+                                title=f'"{template.format("___")}": {right} of {len(labels)} right (judge)')
+        swap["figure"] = viz.save_figure(figure, figure_path)
+    return swap
+
+
+def run_attribute_swap(args) -> int:
+    from lstmgan_tf.training.text_runs import load_text_model
+
+    trained = load_text_model(args.checkpoint)
+    os.makedirs(args.out, exist_ok=True)
+    test_data = _run_split(trained.run_config, "test", args.count)
+    _, classifier = load_judge(trained, test_data, args.out, classifier_path=args.classifier, seed=args.seed)
+    if classifier is None or not classifier.attribute_values:
+        raise ValueError(f"dataset {trained.run_config['dataset']!r} has no attributes for a judge to read.")
+    lines = [f"| sentence | right (judge) | seen, when asked for {' '.join(args.words)} |", "|---|---:|---|"]
+    total = asked = 0
+    for template in args.template:
+        name = file_slug(template.replace("{}", "word"), limit=50)
+        result = attribute_swap(trained, classifier, template, args.words, args.attribute,
+                                os.path.join(args.out, f"{name}.png"))
+        total += result["right"]
+        asked += len(result["seen"])
+        lines.append(f"| {template.format('___')} | {result['right']} of {len(result['seen'])} "
+                     f"| {' '.join(result['seen'])} |")
+        print(f"{template.format('___')!r}: {result['right']} of {len(result['seen'])} right "
+              f"({', '.join(result['seen'])}) -> {result['figure']}")
+    lines.append(f"| all | {total} of {asked} | |")
+    table = os.path.join(args.out, "attribute_swap.md")
+    with open(table, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    print(f"all sentences: {total} of {asked} right by the judge; wrote {table}")
+    return 0
+
+
+def _run_split(run_config, split, count=None):
+    """A split of a run's dataset, read as the run read it (its ``data.*`` settings: a folder's path, ...).
+
+    ``count`` images; by default the run's dataset size for ``train`` and a
+    quarter of the profile's dataset size for ``test``.
+    """
     from lstmgan_tf import config, data
+    from lstmgan_tf.training.registry import split_data_options
 
     profile = config.get_profile(run_config["profile"])
-    return data.load_arrays(run_config["dataset"], split="test", image_size=run_config["image_size"],
-                            count=count or max(16, profile.dataset_size // 4), profile=profile)
+    if count is None:
+        count = run_config["dataset_size"] if split == "train" else max(16, profile.dataset_size // 4)
+    _, source_options = split_data_options(run_config.get("extra") or {})
+    return data.load_arrays(run_config["dataset"], split=split, image_size=run_config["image_size"], count=count,
+                            profile=profile, **source_options)
+
+
+def load_judge(trained, test_data, out_dir, vgg16_weights=None, classifier_path=None, seed: int = 0,
+               verbose: bool = True):
+    """The evaluation's feature space and judge for a run's dataset (`evaluation.load_feature_space`).
+
+    The judge, a classifier of the run's real training images (never used in
+    training), is loaded from ``classifier_path`` when it exists, else trained
+    and saved in ``out_dir``.
+    """
+    from lstmgan_tf import config
+    from lstmgan_tf.metrics import evaluation
+
+    run_config = trained.run_config
+    profile = config.get_profile(run_config["profile"])
+    train_data = _run_split(run_config, "train")
+    if verbose and not (classifier_path and os.path.isfile(classifier_path)):
+        print(f"training the judge: a classifier of {len(train_data)} real {run_config['dataset']} images "
+              f"for {profile.judge_epochs} epochs ...", flush=True)
+    return evaluation.load_feature_space(
+        test_data, train_data, vgg16_weights=vgg16_weights, classifier_path=classifier_path, profile=profile,
+        out_folder=out_dir, text=trained.text, seed=seed, verbose=2 if verbose else 0,
+    )
 
 
 def evaluate_runs(run_dirs, out_dir, count=None, vgg16_weights=None, classifier_path=None, attributes=None,
@@ -259,7 +403,7 @@ def evaluate_runs(run_dirs, out_dir, count=None, vgg16_weights=None, classifier_
     """
     import keras
 
-    from lstmgan_tf import config, data, viz
+    from lstmgan_tf import viz
     from lstmgan_tf.metrics import evaluation
     from lstmgan_tf.training.text_runs import load_text_model
 
@@ -275,19 +419,11 @@ def evaluate_runs(run_dirs, out_dir, count=None, vgg16_weights=None, classifier_
                     f"runs {run_dirs[0]!r} and {trained.run_dir!r} differ in {key} "
                     f"({first[key]!r} vs {trained.run_config[key]!r}); evaluate runs of one dataset together."
                 )
-    profile = config.get_profile(first["profile"])
-    test_data = _test_split(first, count)
+    test_data = _run_split(first, "test", count)
     count = len(test_data)
-    train_data = data.load_arrays(first["dataset"], split="train", image_size=first["image_size"],
-                                  count=first["dataset_size"], profile=profile)
     os.makedirs(out_dir, exist_ok=True)
-    if verbose and not (classifier_path and os.path.isfile(classifier_path)):
-        print(f"training the judge: a classifier of {len(train_data)} real {first['dataset']} images "
-              f"for {profile.judge_epochs} epochs ...", flush=True)
-    feature_space, classifier = evaluation.load_feature_space(
-        test_data, train_data, vgg16_weights=vgg16_weights, classifier_path=classifier_path, profile=profile,
-        out_folder=out_dir, text=trained_runs[0].text, seed=seed, verbose=2 if verbose else 0,
-    )
+    feature_space, classifier = load_judge(trained_runs[0], test_data, out_dir, vgg16_weights, classifier_path,
+                                           seed, verbose)
     real_features = feature_space(test_data.images)
     results = []
     for trained in trained_runs:
@@ -332,7 +468,7 @@ def swap_test_runs(run_dirs, attributes=("petal_count", "petal_colour", "center_
     results = {}
     for run_dir in run_dirs:
         trained = load_text_model(run_dir)
-        test_data = _test_split(trained.run_config, count)
+        test_data = _run_split(trained.run_config, "test", count)
         name = f"{trained.name} ({os.path.basename(os.path.normpath(run_dir))})"
         results[name] = {attribute: swap_test.swap_test(trained, test_data, attribute) for attribute in attributes}
     return swap_test.markdown_table(results)
@@ -379,7 +515,8 @@ def add_parser(subparsers) -> None:
     evaluate.add_argument("--classifier", default=None,
                           help="weights of an attribute classifier saved by an earlier evaluate (reused)")
     evaluate.add_argument("--attributes", default=None,
-                          help="comma-separated attributes to score (default: petal_colour,petal_count,center_colour)")
+                          help="comma-separated attributes to score (default: petal_colour,petal_count,center_colour on "
+                               "flowers, hair_colour,woman_or_man,expression on faces)")
     evaluate.add_argument("--seed", type=int, default=0)
     evaluate.add_argument("--figure", default=None, help="also copy the per-word figure to this path")
     evaluate.set_defaults(func=run_evaluate)
@@ -397,6 +534,28 @@ def add_parser(subparsers) -> None:
                           help=f"one or more sentences with {{}} for the colour (e.g. {COLOUR_SWAP_TEMPLATE!r})")
     recolour.add_argument("--out", required=True, help="folder for a figure per sentence and colour_swap.md")
     recolour.set_defaults(func=run_colour_swap)
+
+    reword = subparsers.add_parser(
+        "attribute-swap", help="one sentence with each word of a list (hair colours, ...), read by the judge",
+        description=(
+            "Draws each sentence with each word in its {} (e.g. black, blond, brown, grey hair) and says which "
+            "value the evaluation's judge (a classifier of the dataset's real images, never used in training) "
+            "sees. For synthetic_flowers' petal colours, colour-swap reads the pixels instead."
+        ),
+    )
+    reword.add_argument("--checkpoint", required=True, help="run folder of train --model lstm_cgan|last_word|gan_cls")
+    reword.add_argument("--template", nargs="+", default=[HAIR_SWAP_TEMPLATE],
+                        help=f"one or more sentences with {{}} for the word (default: {HAIR_SWAP_TEMPLATE!r})")
+    reword.add_argument("--words", nargs="+", default=list(HAIR_SWAP_WORDS),
+                        help=f"the words to put in (default: {' '.join(HAIR_SWAP_WORDS)})")
+    reword.add_argument("--attribute", default=None,
+                        help="the attribute the words name (default: found from the words, e.g. hair_colour)")
+    reword.add_argument("--classifier", default=None,
+                        help="weights of the judge saved by an earlier evaluate or attribute-swap (reused)")
+    reword.add_argument("--count", type=int, default=None, help="test images (they only size the judge's check)")
+    reword.add_argument("--seed", type=int, default=0, help="seed of the judge")
+    reword.add_argument("--out", required=True, help="folder for a figure per sentence and attribute_swap.md")
+    reword.set_defaults(func=run_attribute_swap)
 
     swap = subparsers.add_parser(
         "swap-test", help="where a trained text model loses an attribute: encoder, D and LSTM on swapped words",

@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 
 from lstmgan_tf import cli
-from lstmgan_tf.data import celeba, load_arrays, real
+from lstmgan_tf.data import celeba, face_captions, load_arrays, real
+from lstmgan_tf.data.face_captions import FACE_ATTRIBUTE_VALUES
 from real_fixtures import BACKGROUND, FACE, face_image, write_celeba, write_paintings
 
 def test_celeba_layout_gives_faces_all_40_attributes_and_captions(tmp_path):
@@ -21,11 +22,14 @@ def test_celeba_layout_gives_faces_all_40_attributes_and_captions(tmp_path):
     test = load_arrays("celeba", path=tmp_path, split="test", image_size=16)
     # No partition file: the last fifth in file order is the test split.
     assert (len(train), len(test)) == (8, 2)
-    assert set(train.attributes) == {name.lower() for name in celeba.ATTRIBUTES}
+    assert set(train.attributes) == {name.lower() for name in celeba.ATTRIBUTES} | set(FACE_ATTRIBUTE_VALUES)
     assert train.attributes["male"].tolist() == [1, 0, 1, 0, 1, 0, 1, 0]
     assert train.attributes["smiling"].tolist() == [0, 1, 0, 1, 0, 1, 0, 1]
     assert train.describe(1)["smiling"] == "yes" and train.describe(0)["male"] == "yes"
-    assert train.captions[0][0] == "a man" and train.captions[1][0] == "a smiling woman"
+    assert train.describe(0)["woman_or_man"] == "man" and train.describe(1)["expression"] == "smiling"
+    for index in (0, 1):
+        row = {name: train.describe(index)[name.lower()] == "yes" for name in celeba.ATTRIBUTES}
+        assert train.captions[index] == face_captions.face_captions(row)
     # The face crop keeps the face and cuts the background off (any image size).
     assert np.abs(train.images[:, 1:-1, 1:-1].astype(int) - FACE).max() < 12
     with pytest.raises(ValueError, match="has no list_eval_partition.txt"):

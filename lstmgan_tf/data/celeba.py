@@ -34,8 +34,10 @@ Example (a tiny CelebA folder of two faces, written here):
 ...         for name in ("000001.jpg", "000002.jpg")]
 >>> _ = open(os.path.join(folder, ATTRIBUTE_FILE), "w").write("\\n".join(["2", " ".join(ATTRIBUTES), *rows]))
 >>> faces = read_celeba(folder, image_size=32, cache=False)
->>> faces.images.shape, faces.describe(0)["smiling"], faces.captions[0][0]
-((2, 32, 32, 3), 'yes', 'a smiling woman with blond hair')
+>>> faces.images.shape, faces.describe(0)["smiling"], faces.describe(0)["hair_colour"]
+((2, 32, 32, 3), 'yes', 'blond')
+>>> faces.captions[0][0]
+'a woman with blond hair'
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ import logging
 import os
 
 import numpy as np
+
+from lstmgan_tf.data import face_captions
 
 logger = logging.getLogger("lstmgan_tf.data")
 
@@ -166,59 +170,23 @@ def _find(folder: str, stem: str) -> str | None:
     return None
 
 
-def captions_from_attributes(attributes: dict) -> list[str]:
-    """Writes captions from CelebA's attributes (original names, truthy values); none names an absent one.
-
-    Example:
-
-    >>> captions_from_attributes({"Male": False, "Smiling": True, "Blond_Hair": True})[0]
-    'a smiling woman with blond hair'
-    """
-    has = {key: bool(value) for key, value in attributes.items()}
-    person = "man" if has.get("Male") else "woman"
-    if has.get("Young"):
-        person = f"young {person}"
-    hair_colour = next(
-        (c for c in ("black", "blond", "brown", "gray") if has.get(f"{c.capitalize()}_Hair")), ""
-    )
-    hair_texture = "wavy" if has.get("Wavy_Hair") else "straight" if has.get("Straight_Hair") else ""
-    hair = " ".join(w for w in (hair_texture, hair_colour) if w)
-    if has.get("Bald"):
-        hair_phrase = "no hair"
-    elif hair:
-        hair_phrase = f"{hair} hair"
-    else:
-        hair_phrase = ""
-    extras = []
-    if has.get("Eyeglasses"):
-        extras.append("glasses")
-    if has.get("Wearing_Hat"):
-        extras.append("a hat")
-    if "No_Beard" in has and not has["No_Beard"]:
-        extras.append("a beard")
-    if has.get("Mustache"):
-        extras.append("a mustache")
-    if has.get("Bangs"):
-        extras.append("bangs")
-    if has.get("Wearing_Lipstick"):
-        extras.append("lipstick")
-
-    smiling = "smiling " if has.get("Smiling") else ""
-    captions = [f"a {smiling}{person} with {hair_phrase}" if hair_phrase else f"a {smiling}{person}"]
-    captions.append(f"this {person} is {'smiling' if has.get('Smiling') else 'not smiling'}")
-    if extras:
-        listed = extras[0] if len(extras) == 1 else ", ".join(extras[:-1]) + f" and {extras[-1]}"
-        captions.append(f"a photo of a {person} with {listed}")
-    if hair_phrase:
-        captions.append(f"the {person} has {hair_phrase}")
-    return captions
-
-
 def attribute_arrays(rows, names=ATTRIBUTES) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
-    """Per-image 0/1 rows as `CaptionedImages` labels: lower-case name -> int32 array, and ``["no", "yes"]``."""
+    """Per-image 0/1 rows as `CaptionedImages` labels: name -> int32 array, and name -> value names.
+
+    CelebA's 40 attributes (lower-case names, values ``no`` / ``yes``), then
+    the three the captions name and the evaluation judges
+    (`face_captions.face_attributes`: ``hair_colour``, ``woman_or_man``, ``expression``).
+    """
     table = np.asarray(rows, dtype=np.int32).reshape(len(rows), len(names))
     attributes = {name.lower(): table[:, i] for i, name in enumerate(names)}
-    return attributes, {name.lower(): ["no", "yes"] for name in names}
+    attribute_values = {name.lower(): ["no", "yes"] for name in names}
+    judged, judged_values = face_captions.face_attributes(table, names)
+    return {**attributes, **judged}, {**attribute_values, **judged_values}
+
+
+def captions_of_rows(rows, names=ATTRIBUTES) -> list[list[str]]:
+    """The captions of each face's 0/1 attribute row (`face_captions.face_captions`)."""
+    return [face_captions.face_captions(dict(zip(names, row))) for row in rows]
 
 
 def read_celeba(path: str | os.PathLike | None = None, split: str = "train", image_size: int = 64,
@@ -235,7 +203,8 @@ def read_celeba(path: str | os.PathLike | None = None, split: str = "train", ima
 
     Returns:
         A `CaptionedImages` with all 40 attributes (lower-case names, values
-        ``no`` / ``yes``) and captions written from them.
+        ``no`` / ``yes``), the three judged ones (`attribute_arrays`) and
+        captions written from them (`face_captions`).
 
     Raises:
         FileNotFoundError: no such folder, or no image folder / attribute file in it.
@@ -294,8 +263,7 @@ def read_celeba(path: str | os.PathLike | None = None, split: str = "train", ima
         listed = [p for p in paths if os.path.basename(p) in rows]
         images, kept, skipped[real.BAD_IMAGE] = real.decode_images(listed, image_size, face_crop, count)
         table = [rows[os.path.basename(p)][order] for p in kept]
-        captions = [captions_from_attributes(dict(zip(ATTRIBUTES, row))) for row in table]
-        return images, captions, *attribute_arrays(table), skipped
+        return images, captions_of_rows(table), *attribute_arrays(table), skipped
 
     extra_files = [attribute_path] + ([partition_path] if partition_path else [])
     return real.read_cached("celeba", split, paths + extra_files, (image_size, count, "face_crop"), decode,

@@ -23,7 +23,7 @@ Captions:
   (the folder and stem of the TFDS ``image/filename``). Without
   ``captions_dir`` each image gets captions made from its class name.
 - ``celeb_a`` and ``celeba``: captions written from the 40 binary attributes
-  (`lstmgan_tf.data.celeba.captions_from_attributes`).
+  (`lstmgan_tf.data.face_captions`).
 - ``folder``: ``name.txt`` beside ``name.jpg`` (or ``.png`` ...), one caption
   per line; a folder with no ``.txt`` file at all is a folder of uncaptioned
   images (for the DCGAN and the LSTM discriminator; the text models refuse it).
@@ -69,8 +69,8 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".ti
 FOLDER_SPLITS_HELP = "a sub-folder named after the split; without one, 'train' and 'test' are fixed parts of the folder"
 #: A folder without split sub-folders keeps every image in ``train`` below this many images.
 MIN_IMAGES_TO_HOLD_OUT = 10
-#: Bumped when decoding or cropping changes, so that no stale cached image is read.
-READER_VERSION = 1
+#: Bumped when decoding, cropping or the written captions change, so that nothing stale is read from the cache.
+READER_VERSION = 2
 
 # Skip reasons, as keys of `CaptionedImages.skipped`.
 NO_CAPTION = "image without caption"
@@ -399,7 +399,7 @@ def read_tfds(name: str, split: str = "train", image_size: int = 64, count: int 
     for example in tfds.as_numpy(dataset):
         if name == "celeb_a":
             row = [int(bool(example["attributes"][key])) for key in celeba.ATTRIBUTES]
-            image_captions = celeba.captions_from_attributes(dict(zip(celeba.ATTRIBUTES, row)))
+            image_captions = celeba.captions_of_rows([row])[0]
             attribute_rows.append(row)
         elif captions_dir is not None:
             caption_path = _reed_caption_path(name, captions_dir, example)

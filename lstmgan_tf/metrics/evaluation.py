@@ -28,6 +28,9 @@ import numpy as np
 from lstmgan_tf.metrics import features as _features
 from lstmgan_tf.metrics import similarity
 
+#: Attributes whose accuracy is also reported at the word that names them and at the word before.
+NAMED_AT_WORD = ("petal_colour", "hair_colour", "woman_or_man", "expression")
+
 MODEL_LABELS = {
     "lstm_cgan": "LSTM-CGAN (every word)",
     "last_word": "last word",
@@ -146,10 +149,9 @@ def evaluate_images(name, final_images, test_data, captions, image_rows, feature
     if word_images is not None:
         evaluation.per_word = _per_word(word_images, word_mask, test_data, captions, image_rows,
                                         feature_space, classifier, real_features, attributes)
-        # Two numbers, not curves: the petal colour just before and at its word.
-        for key in ("acc_petal_colour_before_word", "acc_petal_colour_at_word"):
-            if key in evaluation.per_word:
-                evaluation.final[key] = evaluation.per_word.pop(key)
+        # Two numbers per attribute, not curves: the attribute just before and at its word.
+        for key in [k for k in evaluation.per_word if k.endswith(("_before_word", "_at_word"))]:
+            evaluation.final[key] = evaluation.per_word.pop(key)
     return evaluation
 
 
@@ -170,11 +172,12 @@ def _per_word(word_images, word_mask, test_data, captions, image_rows, feature_s
                                  for t in range(len(positions))])
     per_word["distance"] = np.array([np.mean(distance[position_of_pair == t]) if word_mask[:, t].any()
                                      else np.nan for t in range(len(positions))])
-    if predicted is not None and "petal_colour" in test_data.attributes:
-        before, at = named_word_accuracy(predicted["petal_colour"], caption_of_pair, position_of_pair, captions,
-                                         np.asarray(test_data.attributes["petal_colour"])[image_rows],
-                                         test_data.attribute_values["petal_colour"])
-        per_word["acc_petal_colour_before_word"], per_word["acc_petal_colour_at_word"] = before, at
+    for name in NAMED_AT_WORD:
+        if predicted is not None and name in test_data.attributes and name in (attributes or [name]):
+            before, at = named_word_accuracy(predicted[name], caption_of_pair, position_of_pair, captions,
+                                             np.asarray(test_data.attributes[name])[image_rows],
+                                             test_data.attribute_values[name])
+            per_word[f"acc_{name}_before_word"], per_word[f"acc_{name}_at_word"] = before, at
     if predicted is not None:
         pair_captions = [captions[i] for i in caption_of_pair]
         truth = {n: np.asarray(v)[rows] for n, v in test_data.attributes.items()}
@@ -194,29 +197,26 @@ def named_word_accuracy(predicted, caption_of_pair, position_of_pair, captions, 
 
     Paper 002's claim is that the image follows the words: the petal colour
     should appear *at* the colour word, not before. For each caption that
-    names its image's value (``"... five red petals ..."``), the image after
-    the word before that name and the image after the name itself are judged.
+    names its image's value (``"... five red petals ..."``, ``"she has gray
+    hair"``: `features.naming_position`), the image after the word before that
+    name and the image after the name itself are judged.
 
     Args:
         predicted: int ``(K,)`` predicted value of each (caption, word) image.
         caption_of_pair, position_of_pair: ``(K,)`` caption and 0-based word of each image.
         captions: the N captions.
         truth: int ``(N,)`` each caption's image value.
-        value_names: the attribute's value names (single words, e.g. colours).
+        value_names: the attribute's value names (``"red"``, ``"not smiling"``).
 
     Returns:
         ``(before, at)``: accuracies (NaN with no caption to judge).
     """
-    from lstmgan_tf.text import tokenize
-
     image_at = {(int(c), int(t)): int(v) for c, t, v in zip(caption_of_pair, position_of_pair, predicted)}
     hits = {-1: [], 0: []}
     for row, caption in enumerate(captions):
-        name = value_names[int(truth[row])]
-        words = tokenize(caption)
-        if name not in words or words.index(name) == 0:
+        where = _features.naming_position(caption, value_names[int(truth[row])])
+        if not where:  # Not named, or named by the first word: nothing before it.
             continue
-        where = words.index(name)
         if (row, where) not in image_at or (row, where - 1) not in image_at:
             continue  # The name was cut off with the caption's tail.
         for offset in hits:
@@ -296,9 +296,7 @@ def evaluate_degraded_real(test_data, feature_space, classifier=None, real_featu
 # --------------------------------------------------------------------------
 
 _COLUMN_TITLES = {"ssim": "SSIM ↑", "distance": "feature distance ↓", "fid": "FID ↓", "kid": "KID ↓",
-                  "acc_petal_colour_pixels": "petal colour (pixel check) ↑",
-                  "acc_petal_colour_before_word": "petal colour at the word before it ↑",
-                  "acc_petal_colour_at_word": "petal colour at its word ↑"}
+                  "acc_petal_colour_pixels": "petal colour (pixel check) ↑"}
 
 
 def _columns(evaluations):
@@ -311,6 +309,9 @@ def _columns(evaluations):
 def _title(key):
     if key in _COLUMN_TITLES:
         return _COLUMN_TITLES[key]
+    for ending, words in (("_before_word", "at the word before it"), ("_at_word", "at its word")):
+        if key.startswith("acc_") and key.endswith(ending):
+            return f"{key[4:-len(ending)].replace('_', ' ')} {words} ↑"
     if key.startswith("acc_"):
         return f"{key[4:].replace('_', ' ')} accuracy ↑"
     return _COLUMN_TITLES.get(key, key)
@@ -368,18 +369,25 @@ def markdown_table(evaluations, feature_label: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def per_word_figure(evaluations, feature_label: str, accuracy_attribute: str = "petal_colour"):
+def per_word_figure(evaluations, feature_label: str, accuracy_attributes=None):
     """The paper's Fig. 8 and more: SSIM, feature distance and accuracy per word.
 
     Models with an image per word are drawn as dashed lines over the word
     position; every model's final image (GAN-CLS's only image, the last-word
     model's last image) as a horizontal line.
+
+    Args:
+        evaluations: `ModelEvaluation` s.
+        feature_label: the feature space's name, for the title.
+        accuracy_attributes: an accuracy panel for each of these that was
+            measured (default: the petal colour, or the three face attributes).
     """
     import matplotlib.pyplot as plt
 
     panels = [("ssim", "SSIM with the real image ↑"), ("distance", "feature distance to the real image ↓")]
-    if any(f"acc_{accuracy_attribute}" in e.final for e in evaluations):
-        panels.append((f"acc_{accuracy_attribute}", f"{accuracy_attribute.replace('_', ' ')} accuracy ↑"))
+    for name in accuracy_attributes or ("petal_colour", *_features.DEFAULT_ATTRIBUTES[1]):
+        if any(f"acc_{name}" in e.final for e in evaluations):
+            panels.append((f"acc_{name}", f"{name.replace('_', ' ')} accuracy ↑"))
     figure, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.6), squeeze=False)
     colours = {"lstm_cgan": "tab:red", "last_word": "tab:blue", "gan_cls": "tab:green", "real": "black",
                "real_degraded": "tab:gray"}

@@ -25,8 +25,17 @@ import numpy as np
 
 VGG16_NOTOP_FILE = "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
 # Attributes a caption names unambiguously (the value's name appears in the
-# caption only when the caption describes that attribute).
-DEFAULT_ATTRIBUTES = ("petal_colour", "petal_count", "center_colour")
+# caption only when the caption describes that attribute): the synthetic
+# flowers', and the real faces' (`lstmgan_tf.data.face_captions`).
+DEFAULT_ATTRIBUTES = (("petal_colour", "petal_count", "center_colour"), ("hair_colour", "woman_or_man", "expression"))
+
+
+def default_attributes(attribute_values) -> list[str]:
+    """The attributes scored by default: the first group of `DEFAULT_ATTRIBUTES` a dataset has, else all."""
+    for group in DEFAULT_ATTRIBUTES:
+        if all(name in attribute_values for name in group):
+            return list(group)
+    return list(attribute_values)
 
 
 @dataclasses.dataclass
@@ -191,6 +200,8 @@ class AttributeClassifier:
     def load(self, path: str) -> "AttributeClassifier":
         if not os.path.isfile(path):
             raise FileNotFoundError(f"attribute classifier weights {path!r} do not exist.")
+        # The file holds Adam's moments too: an optimizer built first takes them without a warning.
+        self.network.optimizer.build(self.network.trainable_variables)
         self.network.load_weights(path)
         return self
 
@@ -238,11 +249,28 @@ def _unit(images) -> np.ndarray:
 
 
 def caption_mentions(caption: str, value_name: str) -> bool:
-    """Whether a caption names an attribute value (all of the value's words appear in it)."""
+    """Whether a caption names an attribute value (all of the value's words appear in it).
+
+    Each word may be spelt or said another way (`lstmgan_tf.data.words`):
+    "gray" names ``grey``, "she" names ``woman``.
+    """
+    return naming_position(caption, value_name) is not None
+
+
+def naming_position(caption: str, value_name: str) -> int | None:
+    """The 0-based word of ``caption`` at which its last word naming ``value_name`` arrives, or `None`.
+
+    ``"a woman who is not smiling"`` names ``not smiling`` at word 5; words
+    are read as `lstmgan_tf.data.words.canonical_word` reads them.
+    """
+    from lstmgan_tf.data.words import canonical_word
     from lstmgan_tf.text import tokenize
 
-    words = set(tokenize(caption))
-    return all(word in words for word in tokenize(value_name.replace("_", " ")))
+    words = [canonical_word(word) for word in tokenize(caption)]
+    wanted = [canonical_word(word) for word in tokenize(value_name.replace("_", " "))]
+    if not wanted or any(word not in words for word in wanted):
+        return None
+    return max(words.index(word) for word in wanted)
 
 
 def attribute_accuracy(predicted, image_attributes, attribute_values, captions, names=None):
@@ -258,12 +286,12 @@ def attribute_accuracy(predicted, image_attributes, attribute_values, captions, 
         image_attributes: name -> int ``(N,)`` the real image's values.
         attribute_values: name -> value names.
         captions: the ``N`` captions.
-        names: attributes to score (default: `DEFAULT_ATTRIBUTES` present, else all).
+        names: attributes to score (default: `default_attributes`).
 
     Returns:
         ``{name: (accuracy or nan, count)}``.
     """
-    names = names or [n for n in DEFAULT_ATTRIBUTES if n in attribute_values] or list(attribute_values)
+    names = names or default_attributes(attribute_values)
     result = {}
     for name in names:
         truth = np.asarray(image_attributes[name])
