@@ -247,16 +247,21 @@ def _check_template(template: str, what: str) -> None:
         raise ValueError(f"template {template!r} must hold exactly one {{}} where the {what} goes.")
 
 
+def value_named(word: str, values) -> str | None:
+    """The value of ``values`` that ``word`` names, in any spelling (``gray`` names ``grey`` and ``gray``)."""
+    from lstmgan_tf.data.words import canonical_word
+
+    return next((value for value in values if canonical_word(value) == canonical_word(word)), None)
+
+
 def swapped_attribute(words, attribute_values) -> str:
     """The attribute whose values the swap's words name (``black blond`` -> ``hair_colour``).
 
     Raises:
         ValueError: no attribute, or more than one, has a value for every word.
     """
-    from lstmgan_tf.data.words import canonical_word
-
-    names = {canonical_word(word) for word in words}
-    matching = [name for name, values in attribute_values.items() if names <= set(values)]
+    matching = [name for name, values in attribute_values.items()
+                if all(value_named(word, values) for word in words)]
     if len(matching) != 1:
         known = "; ".join(f"{name}: {' '.join(values)}" for name, values in attribute_values.items()
                           if name in ("hair_colour", "woman_or_man", "expression") or len(values) > 2)
@@ -289,7 +294,6 @@ def attribute_swap(trained, classifier, template: str = HAIR_SWAP_TEMPLATE, word
         "seen": [value], "right": int, "figure": path or None}``.
     """
     from lstmgan_tf import viz
-    from lstmgan_tf.data.words import canonical_word
     from lstmgan_tf.training.text_runs import generate_images
 
     _check_template(template, "word")
@@ -299,8 +303,8 @@ def attribute_swap(trained, classifier, template: str = HAIR_SWAP_TEMPLATE, word
     attribute = attribute or swapped_attribute(words, values)
     if attribute not in values:
         raise ValueError(f"the judge knows no attribute {attribute!r}; it knows: {', '.join(values)}.")
-    asked = [canonical_word(word) for word in words]
-    unknown = [word for word, value in zip(words, asked) if value not in values[attribute]]
+    asked = [value_named(word, values[attribute]) for word in words]
+    unknown = [word for word, value in zip(words, asked) if value is None]
     if unknown:
         raise ValueError(f"{', '.join(unknown)} is not a value of {attribute}: {', '.join(values[attribute])}.")
     captions = [template.format(word) for word in words]

@@ -133,15 +133,17 @@ def load_text_model(run_dir, checkpoint: str | None = None) -> TrainedTextModel:
     return TrainedTextModel(model, text, run_config, run_dir)
 
 
-def default_run_dir(model_name: str, dataset: str, profile) -> str:
-    """``outputs/runs/<model>_<dataset>_<profile>``: where `train_or_load` keeps a run."""
+def default_run_dir(model_name: str, dataset: str, profile, path=None) -> str:
+    """``outputs/runs/<model>_<dataset>_<profile>``: where `train_or_load` keeps a run (`data.dataset_label`)."""
     from lstmgan_tf import config
+    from lstmgan_tf.data import dataset_label
 
-    return os.path.join(config.outputs_dir("runs"), f"{model_name}_{dataset}_{config.get_profile(profile).name}")
+    name = f"{model_name}_{dataset_label(dataset, path)}_{config.get_profile(profile).name}"
+    return os.path.join(config.outputs_dir("runs"), name)
 
 
 def train_or_load(model_name: str, dataset: str = "synthetic_flowers", profile=None, out_dir=None,
-                  epochs: int | None = None, verbose="auto"):
+                  epochs: int | None = None, verbose="auto", path=None):
     """Trains a text-to-image model, or loads it if its run folder already holds the finished run.
 
     A notebook re-run therefore does not train again; an interrupted run is
@@ -154,17 +156,19 @@ def train_or_load(model_name: str, dataset: str = "synthetic_flowers", profile=N
         out_dir: the run folder (default: `default_run_dir`).
         epochs: total epochs (default: the profile's ``text_epochs``).
         verbose: ``model.fit``'s verbosity.
+        path: the folder of a dataset read from one (``celeba``, ``folder``).
 
     Returns:
         ``(trained, history)``: a `TrainedTextModel` and the per-epoch history dict.
     """
     from lstmgan_tf import config
-    from lstmgan_tf.training import runner
+    from lstmgan_tf.training import registry, runner
 
     if model_name not in TEXT_MODELS:
         raise ValueError(f"unknown text-to-image model {model_name!r}; choose one of: {', '.join(TEXT_MODELS)}.")
     profile = config.get_profile(profile)
-    out_dir = os.fspath(out_dir or default_run_dir(model_name, dataset, profile))
-    runner.train_unless_finished(model_name, dataset, out_dir, profile, epochs, verbose=verbose)
+    out_dir = os.fspath(out_dir or default_run_dir(model_name, dataset, profile, path))
+    options = registry.TrainOptions(extra=registry.data_settings({"path": os.path.abspath(path)}) if path else {})
+    runner.train_unless_finished(model_name, dataset, out_dir, profile, epochs, options=options, verbose=verbose)
     # Loaded from the run folder either way: the model with its text pipeline.
     return load_text_model(out_dir), runner.read_history(out_dir)
