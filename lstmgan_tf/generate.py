@@ -135,11 +135,7 @@ def run_generate(args) -> int:
     trained = load_text_model(args.checkpoint)
     result = generate_sequence(trained, args.text, args.out, seed=args.seed)
     if args.figure and "strip" in result["files"]:
-        import shutil
-
-        os.makedirs(os.path.dirname(os.path.abspath(args.figure)), exist_ok=True)
-        shutil.copyfile(result["files"]["strip"], args.figure)
-        print(f"wrote {args.figure}")
+        print(f"wrote {_copy_figure(result['files']['strip'], args.figure)}")
     if "words" in result["files"]:
         print(f"{len(result['words'])} images, one per word, in {args.out} (word_01.png ..., strip.png, "
               "sequence.gif, final.png)")
@@ -346,12 +342,23 @@ def run_attribute_swap(args) -> int:
                      f"| {' '.join(result['seen'])} |")
         print(f"{template.format('___')!r}: {result['right']} of {len(result['seen'])} right "
               f"({', '.join(result['seen'])}) -> {result['figure']}")
+        if args.figure and template == args.template[0]:
+            _copy_figure(result["figure"], args.figure)
     lines.append(f"| all | {total} of {asked} | |")
     table = os.path.join(args.out, "attribute_swap.md")
     with open(table, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
     print(f"all sentences: {total} of {asked} right by the judge; wrote {table}")
     return 0
+
+
+def _copy_figure(source: str, target: str) -> str:
+    """Copies a written figure to where a command's ``--figure`` asks (e.g. ``assets/``)."""
+    import shutil
+
+    os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
+    shutil.copyfile(source, target)
+    return target
 
 
 def _run_split(run_config, split, count=None):
@@ -453,11 +460,7 @@ def run_evaluate(args) -> int:
     results, paths = evaluate_runs(args.checkpoint, args.out, count=args.count, vgg16_weights=args.vgg16_weights,
                                    classifier_path=args.classifier, attributes=attributes, seed=args.seed)
     if args.figure:
-        import shutil
-
-        os.makedirs(os.path.dirname(os.path.abspath(args.figure)), exist_ok=True)
-        shutil.copyfile(paths["figure"], args.figure)
-        paths["copy"] = args.figure
+        paths["copy"] = _copy_figure(paths["figure"], args.figure)
     with open(paths["markdown"], encoding="utf-8") as handle:
         print(handle.read())
     print("wrote " + ", ".join(paths.values()))
@@ -559,6 +562,7 @@ def add_parser(subparsers) -> None:
     reword.add_argument("--count", type=int, default=None, help="test images (they only size the judge's check)")
     reword.add_argument("--seed", type=int, default=0, help="seed of the judge")
     reword.add_argument("--out", required=True, help="folder for a figure per sentence and attribute_swap.md")
+    reword.add_argument("--figure", default=None, help="also copy the first sentence's figure to this path")
     reword.set_defaults(func=run_attribute_swap)
 
     swap = subparsers.add_parser(

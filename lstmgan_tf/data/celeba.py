@@ -37,7 +37,7 @@ Example (a tiny CelebA folder of two faces, written here):
 >>> faces.images.shape, faces.describe(0)["smiling"], faces.describe(0)["hair_colour"]
 ((2, 32, 32, 3), 'yes', 'blond')
 >>> faces.captions[0][0]
-'a woman with blond hair'
+'a smiling older woman with blond hair'
 """
 
 from __future__ import annotations

@@ -29,11 +29,12 @@ Example:
 >>> len(captions), all(("blond" in c or "blonde" in c) for c in captions)
 (5, True)
 >>> captions[0]
-'the woman in this photo has blond hair and is smiling'
+'a photo of a young girl with blonde hair, smiling'
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 
 import numpy as np
@@ -51,12 +52,16 @@ _HAIR_ATTRIBUTES = ("Black_Hair", "Blond_Hair", "Brown_Hair", "Gray_Hair")
 #: Captions written per face (a different phrasing each).
 CAPTIONS_PER_FACE = 5
 
-_PEOPLE = {"woman": ("woman", "woman", "lady"), "man": ("man", "man", "guy")}
+# Nouns for a person, the plain one most often; "girl" only for a young woman, "person" says neither.
+_PEOPLE = {"woman": ("woman", "woman", "woman", "lady", "lady", "person"),
+           "man": ("man", "man", "man", "guy", "gentleman", "person")}
+_ADJECTIVES = {"woman": "female", "man": "male"}
 _PRONOUNS = {"woman": "she", "man": "he"}
-# Templates by what they need. Slots: {a_who} "a young woman" (article, age, noun), {who} the same
+# Templates by what they need ("a" before a vowel becomes "an"). Slots: {a_who} "a young woman"
+# (article, age, noun), {age} "young " / "older " / "", {who} the same
 # without the article, {noun} "woman", {pron} "she", {hair} "wavy blond hair" (and "and bangs"),
-# {colour} "blond", {smile} "smiling" / "not smiling", {smiling_adj} "smiling " or "", {smiles}
-# "smiles" / "does not smile"; what the person wears or has besides (glasses, a hat, a beard ...),
+# {colour} "blond", {sex} "female" / "male", {smile} "smiling" / "not smiling", {smiling_adj}
+# "smiling " / "happy " or "" / "serious ", {smiles} "smiles" / "does not smile"; what the person wears or has besides (glasses, a hat, a beard ...),
 # or nothing: {extras_with} " with glasses and a hat", {plus} " and glasses" / ", glasses and a hat",
 # {wears} ", wears glasses", {and_wears} " and wears glasses".
 _WITH_HAIR = (
@@ -69,6 +74,7 @@ _WITH_HAIR = (
     "{pron} has {hair}{wears} and {smiles}",
     "a photo of {a_who} with {hair}, {smile}",
     "portrait of {a_who} with {hair}{plus}",
+    "a {age}{sex} celebrity with {hair}{plus}",
 )
 _WITHOUT_HAIR = (
     "{a_who}{extras_with}",
@@ -136,8 +142,8 @@ def _hair(has: dict, colour: str, rng: np.random.Generator) -> str:
 
 
 def _spelt(word: str, rng: np.random.Generator) -> str:
-    """The word in one of the spellings people type, at random: blond / blonde, grey / gray."""
-    return str(rng.choice(spellings(word)))
+    """The word in one of the ways people write it, at random: blond / blonde, grey / gray / silver."""
+    return str(rng.choice(spellings(word) + (("silver",) if word == "grey" else ())))
 
 
 def face_captions(attributes, count: int = CAPTIONS_PER_FACE, seed: int | None = None) -> list[str]:
@@ -164,26 +170,32 @@ def face_captions(attributes, count: int = CAPTIONS_PER_FACE, seed: int | None =
     templates = _WITH_HAIR if (colour != "other" or has.get("Bald")) else _WITHOUT_HAIR
     captions = []
     for template in [templates[i] for i in rng.permutation(len(templates))]:
-        noun = str(rng.choice(_PEOPLE[person]))
+        nouns = _PEOPLE[person] + (("girl",) if person == "woman" and has.get("Young") else ())
+        # At most one caption of a face leaves out who it is.
+        noun = str(rng.choice([n for n in nouns if n != "person" or not any("person" in c for c in captions)]))
         age = "young " if has.get("Young") and rng.random() < 0.6 else \
             "older " if not has.get("Young", True) and rng.random() < 0.6 else ""
         who = f"{age}{noun}"
+        if noun == "person" and template.startswith(("{a_who}", "a {smiling_adj}")):
+            who = f"{age}{_ADJECTIVES[person]} person" if rng.random() < 0.5 else who
         chosen = [str(rng.choice(phrasings)) for phrasings in extras]
         chosen = [chosen[i] for i in rng.permutation(len(chosen))[: int(rng.integers(0, 3))]]
         hair = _hair(has, colour, rng)
         if template == "a {colour} haired {who}{extras_with}" and colour == "other":
             continue
         caption = template.format(
-            a_who=f"{'an' if who[0] in 'aeiou' else 'a'} {who}", who=who, noun=noun, pron=_PRONOUNS[person],
+            a_who=f"a {who}", who=who, noun=noun, pron=_PRONOUNS[person],
             hair=hair or "hair", colour=_spelt(colour, rng), smile="smiling" if smiling else "not smiling",
-            smiling_adj="smiling " if smiling else "", smiles="smiles" if smiling else "does not smile",
+            smiling_adj=str(rng.choice(("smiling ", "happy ") if smiling else ("", "serious "))),
+            smiles="smiles" if smiling else "does not smile", sex=_ADJECTIVES[person], age=age,
             extras_with=f" with {_listed(chosen)}" if chosen else "",
             plus=(f" and {chosen[0]}" if len(chosen) == 1 else f", {_listed(chosen)}") if chosen else "",
             wears=f", wears {_listed(chosen)}" if chosen else "",
             and_wears=f" and wears {_listed(chosen)}" if chosen else "",
         )
+        caption = re.sub(r"\ba (?=[aeiou])", "an ", " ".join(caption.replace(" ,", ",").split()))
         if caption not in captions:
-            captions.append(" ".join(caption.replace(" ,", ",").split()))
+            captions.append(caption)
         if len(captions) == count:
             break
     return captions

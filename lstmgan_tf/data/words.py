@@ -20,9 +20,10 @@ from __future__ import annotations
 SPELLINGS = {"blond": ("blonde",), "grey": ("gray",), "mustache": ("moustache",)}
 #: Other words that say the same thing, in the captions the kit writes.
 SYNONYMS = {
-    "woman": ("lady", "she", "her"),
-    "man": ("guy", "he", "his"),
-    "smiling": ("smiles", "smile"),
+    "woman": ("lady", "girl", "female", "she", "her"),
+    "man": ("guy", "gentleman", "male", "he", "his"),
+    "smiling": ("smiles", "smile", "happy"),
+    "grey": ("silver",),
 }
 _CANONICAL = {variant: word for table in (SPELLINGS, SYNONYMS) for word, variants in table.items()
               for variant in variants}
