@@ -212,24 +212,38 @@ def run_colour_swap(args) -> int:
     from lstmgan_tf.training.text_runs import load_text_model
 
     trained = load_text_model(args.checkpoint)
-    os.makedirs(args.out, exist_ok=True)
-    lines = [f"| sentence | right (pixel check) | seen, when asked for {' '.join(PETAL_COLOURS)} |",
-             "|---|---:|---|"]
+    return _swap_sentences(
+        args.template, lambda template, path: colour_swap(trained, template, path), args.out, "colour",
+        f"seen, when asked for {' '.join(PETAL_COLOURS)}", "the pixel check", "colour_swap.md",
+    )
+
+
+def _swap_sentences(templates, swap_one, out_dir, slot_name, seen_title, judged_by, table_name, figure=None) -> int:
+    """The CLI side of `colour_swap` and `attribute_swap`: each sentence swapped, printed, and one table.
+
+    ``swap_one(template, figure_path)`` returns the swap's result; the
+    Markdown table ``table_name`` in ``out_dir`` lists every sentence, and
+    ``figure`` (``--figure``) receives a copy of the first sentence's figure.
+    """
+    os.makedirs(out_dir, exist_ok=True)
+    lines = [f"| sentence | right ({judged_by}) | {seen_title} |", "|---|---:|---|"]
     total = asked = 0
-    for template in args.template:
-        name = file_slug(template.replace("{}", "colour"), limit=50)
-        result = colour_swap(trained, template, os.path.join(args.out, f"{name}.png"))
+    for template in templates:
+        name = file_slug(template.replace("{}", slot_name), limit=50)
+        result = swap_one(template, os.path.join(out_dir, f"{name}.png"))
         total += result["right"]
         asked += len(result["seen"])
         lines.append(f"| {template.format('___')} | {result['right']} of {len(result['seen'])} "
                      f"| {' '.join(result['seen'])} |")
         print(f"{template.format('___')!r}: {result['right']} of {len(result['seen'])} right "
               f"({', '.join(result['seen'])}) -> {result['figure']}")
+        if figure and template == templates[0]:
+            _copy_figure(result["figure"], figure)
     lines.append(f"| all | {total} of {asked} | |")
-    table = os.path.join(args.out, "colour_swap.md")
+    table = os.path.join(out_dir, table_name)
     with open(table, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
-    print(f"all sentences: {total} of {asked} petal colours right by the pixel check; wrote {table}")
+    print(f"all sentences: {total} of {asked} right by {judged_by}; wrote {table}")
     return 0
 
 
@@ -330,26 +344,12 @@ def run_attribute_swap(args) -> int:
     _, classifier = load_judge(trained, test_data, args.out, classifier_path=args.classifier, seed=args.seed)
     if classifier is None or not classifier.attribute_values:
         raise ValueError(f"dataset {trained.run_config['dataset']!r} has no attributes for a judge to read.")
-    lines = [f"| sentence | right (judge) | seen, when asked for {' '.join(args.words)} |", "|---|---:|---|"]
-    total = asked = 0
-    for template in args.template:
-        name = file_slug(template.replace("{}", "word"), limit=50)
-        result = attribute_swap(trained, classifier, template, args.words, args.attribute,
-                                os.path.join(args.out, f"{name}.png"))
-        total += result["right"]
-        asked += len(result["seen"])
-        lines.append(f"| {template.format('___')} | {result['right']} of {len(result['seen'])} "
-                     f"| {' '.join(result['seen'])} |")
-        print(f"{template.format('___')!r}: {result['right']} of {len(result['seen'])} right "
-              f"({', '.join(result['seen'])}) -> {result['figure']}")
-        if args.figure and template == args.template[0]:
-            _copy_figure(result["figure"], args.figure)
-    lines.append(f"| all | {total} of {asked} | |")
-    table = os.path.join(args.out, "attribute_swap.md")
-    with open(table, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
-    print(f"all sentences: {total} of {asked} right by the judge; wrote {table}")
-    return 0
+    return _swap_sentences(
+        args.template,
+        lambda template, path: attribute_swap(trained, classifier, template, args.words, args.attribute, path),
+        args.out, "word", f"seen, when asked for {' '.join(args.words)}", "the judge", "attribute_swap.md",
+        figure=args.figure,
+    )
 
 
 def _copy_figure(source: str, target: str) -> str:

@@ -266,5 +266,6 @@ def read_celeba(path: str | os.PathLike | None = None, split: str = "train", ima
         return images, captions_of_rows(table), *attribute_arrays(table), skipped
 
     extra_files = [attribute_path] + ([partition_path] if partition_path else [])
-    return real.read_cached("celeba", split, paths + extra_files, (image_size, count, "face_crop"), decode,
-                            where=f"{path} ({split})", cache=cache)
+    settings = (image_size, count, "face_crop", face_captions.VERSION)
+    return real.read_cached("celeba", split, paths + extra_files, settings, decode, where=f"{path} ({split})",
+                            cache=cache)

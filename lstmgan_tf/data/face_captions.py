@@ -49,6 +49,8 @@ FACE_ATTRIBUTE_VALUES = {
 }
 HAIR_COLOURS = ("black", "blond", "brown", "grey")
 _HAIR_ATTRIBUTES = ("Black_Hair", "Blond_Hair", "Brown_Hair", "Gray_Hair")
+#: Bumped when the captions written for a face change, so that no cached reading keeps old ones.
+VERSION = 1
 #: Captions written per face (a different phrasing each).
 CAPTIONS_PER_FACE = 5
 

@@ -69,7 +69,7 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".ti
 FOLDER_SPLITS_HELP = "a sub-folder named after the split; without one, 'train' and 'test' are fixed parts of the folder"
 #: A folder without split sub-folders keeps every image in ``train`` below this many images.
 MIN_IMAGES_TO_HOLD_OUT = 10
-#: Bumped when decoding, cropping or the written captions change, so that nothing stale is read from the cache.
+#: Bumped when decoding or cropping changes, so that no stale cached image is read.
 READER_VERSION = 2
 
 # Skip reasons, as keys of `CaptionedImages.skipped`.
