@@ -1,4 +1,4 @@
-"""`python -m lstmgan_tf data preview`."""
+"""`python -m lstmgan_tf data preview` and `data counts`."""
 
 import numpy as np
 import pytest
@@ -36,3 +36,17 @@ def test_preview_of_a_folder_without_path_names_the_option(tmp_path, capsys):
 def test_preview_rejects_a_non_positive_count(tmp_path, capsys):
     assert cli.main(["data", "preview", "--dataset", "abstract_art", "--out", str(tmp_path), "--count", "0"]) == 2
     assert "--count must be a positive integer, got 0" in capsys.readouterr().err
+
+
+def test_counts_cross_two_attributes_of_a_celeba_folder(tmp_path, capsys):
+    from real_fixtures import write_celeba
+
+    # Faces 1-10: odd indices smile, even ones are men with black hair (the fixture's default plus hair).
+    write_celeba(tmp_path, on=lambda i: ("Smiling",) if i % 2 else ("Male", "Black_Hair"))
+    assert cli.main(["data", "counts", "--dataset", "celeba", "--path", str(tmp_path), "--attributes", "hair_colour",
+                     "woman_or_man", "--profile", "smoke"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("8 celeba images (train):")  # The last fifth is the test split.
+    assert "| black | 0 | 4 |" in printed and "| other | 4 | 0 |" in printed
+    assert cli.main(["data", "counts", "--dataset", "celeba", "--path", str(tmp_path), "--attributes", "hair_color"]) == 2
+    assert "has no attribute 'hair_color'; it has: 5_o_clock_shadow" in capsys.readouterr().err
