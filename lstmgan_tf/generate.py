@@ -273,8 +273,9 @@ def swapped_attribute(words, attribute_values) -> str:
     matching = [name for name, values in attribute_values.items()
                 if all(value_named(word, values) for word in words)]
     if len(matching) != 1:
+        # Yes / no attributes (CelebA's 40) have no words to put in a sentence.
         known = "; ".join(f"{name}: {' '.join(values)}" for name, values in attribute_values.items()
-                          if name in ("hair_colour", "woman_or_man", "expression") or len(values) > 2)
+                          if list(values) != ["no", "yes"])
         raise ValueError(
             f"the words {' '.join(words)} name values of {'no' if not matching else 'more than one'} attribute "
             f"of this dataset{'' if not matching else ' (' + ', '.join(matching) + ')'}; pass --attribute, or "
@@ -340,8 +341,7 @@ def run_attribute_swap(args) -> int:
 
     trained = load_text_model(args.checkpoint)
     os.makedirs(args.out, exist_ok=True)
-    test_data = _run_split(trained.run_config, "test", args.count)
-    _, classifier = load_judge(trained, test_data, args.out, classifier_path=args.classifier, seed=args.seed)
+    _, classifier = load_judge(trained, args.out, classifier_path=args.classifier, seed=args.seed)
     if classifier is None or not classifier.attribute_values:
         raise ValueError(f"dataset {trained.run_config['dataset']!r} has no attributes for a judge to read.")
     return _swap_sentences(
@@ -368,23 +368,29 @@ def _run_split(run_config, split, count=None):
     quarter of the profile's dataset size for ``test``.
     """
     from lstmgan_tf import config, data
-    from lstmgan_tf.training.registry import split_data_options
 
     profile = config.get_profile(run_config["profile"])
     if count is None:
         count = run_config["dataset_size"] if split == "train" else max(16, profile.dataset_size // 4)
-    _, source_options = split_data_options(run_config.get("extra") or {})
     return data.load_arrays(run_config["dataset"], split=split, image_size=run_config["image_size"], count=count,
-                            profile=profile, **source_options)
+                            profile=profile, **_data_options(run_config))
 
 
-def load_judge(trained, test_data, out_dir, vgg16_weights=None, classifier_path=None, seed: int = 0,
+def _data_options(run_config) -> dict:
+    """The dataset options a run was trained with (its ``--set data.*``: a folder's path, ...)."""
+    from lstmgan_tf.training.registry import split_data_options
+
+    return split_data_options(run_config.get("extra") or {})[1]
+
+
+def load_judge(trained, out_dir, test_data=None, vgg16_weights=None, classifier_path=None, seed: int = 0,
                verbose: bool = True):
     """The evaluation's feature space and judge for a run's dataset (`evaluation.load_feature_space`).
 
     The judge, a classifier of the run's real training images (never used in
     training), is loaded from ``classifier_path`` when it exists, else trained
-    and saved in ``out_dir``.
+    and saved in ``out_dir``. ``test_data``: the split it will judge, if read
+    already (it only has to share the training split's attributes and size).
     """
     from lstmgan_tf import config
     from lstmgan_tf.metrics import evaluation
@@ -396,7 +402,7 @@ def load_judge(trained, test_data, out_dir, vgg16_weights=None, classifier_path=
         print(f"training the judge: a classifier of {len(train_data)} real {run_config['dataset']} images "
               f"for {profile.judge_epochs} epochs ...", flush=True)
     return evaluation.load_feature_space(
-        test_data, train_data, vgg16_weights=vgg16_weights, classifier_path=classifier_path, profile=profile,
+        train_data if test_data is None else test_data, train_data, vgg16_weights=vgg16_weights, classifier_path=classifier_path, profile=profile,
         out_folder=out_dir, text=trained.text, seed=seed, verbose=2 if verbose else 0,
     )
 
@@ -424,16 +430,17 @@ def evaluate_runs(run_dirs, out_dir, count=None, vgg16_weights=None, classifier_
     trained_runs = [load_text_model(path) for path in run_dirs]
     first = trained_runs[0].run_config
     for trained in trained_runs[1:]:
-        for key in ("dataset", "image_size"):
-            if trained.run_config[key] != first[key]:
+        for key, read in (("dataset", None), ("image_size", None), ("data settings", _data_options)):
+            want, got = (read(c) if read else c[key] for c in (first, trained.run_config))
+            if got != want:
                 raise ValueError(
                     f"runs {run_dirs[0]!r} and {trained.run_dir!r} differ in {key} "
-                    f"({first[key]!r} vs {trained.run_config[key]!r}); evaluate runs of one dataset together."
+                    f"({want!r} vs {got!r}); evaluate runs of one dataset together."
                 )
     test_data = _run_split(first, "test", count)
     count = len(test_data)
     os.makedirs(out_dir, exist_ok=True)
-    feature_space, classifier = load_judge(trained_runs[0], test_data, out_dir, vgg16_weights, classifier_path,
+    feature_space, classifier = load_judge(trained_runs[0], out_dir, test_data, vgg16_weights, classifier_path,
                                            seed, verbose)
     real_features = feature_space(test_data.images)
     results = []
@@ -559,7 +566,6 @@ def add_parser(subparsers) -> None:
                         help="the attribute the words name (default: found from the words, e.g. hair_colour)")
     reword.add_argument("--classifier", default=None,
                         help="weights of the judge saved by an earlier evaluate or attribute-swap (reused)")
-    reword.add_argument("--count", type=int, default=None, help="test images (they only size the judge's check)")
     reword.add_argument("--seed", type=int, default=0, help="seed of the judge")
     reword.add_argument("--out", required=True, help="folder for a figure per sentence and attribute_swap.md")
     reword.add_argument("--figure", default=None, help="also copy the first sentence's figure to this path")

@@ -74,3 +74,15 @@ def test_attribute_swap_puts_each_hair_colour_in_one_sentence(face_run, monkeypa
     assert cli.main(["attribute-swap", "--checkpoint", str(face_run / "run"), "--classifier", str(judge),
                      "--words", "black", "purple", "--out", str(out)]) == 2
     assert "black purple name values of no attribute" in capsys.readouterr().err
+
+
+def test_runs_read_from_two_folders_are_not_evaluated_together(face_run, tmp_path):
+    import shutil
+
+    other = tmp_path / "other_run"
+    shutil.copytree(face_run / "run", other)
+    settings = json.loads((other / "config.json").read_text())
+    settings["extra"]["data.path"] = str(tmp_path / "another_celeba")
+    (other / "config.json").write_text(json.dumps(settings))
+    with pytest.raises(ValueError, match="differ in data settings .*another_celeba.*evaluate runs of one dataset"):
+        evaluate_runs([str(face_run / "run"), str(other)], str(tmp_path / "evaluation"), verbose=False)

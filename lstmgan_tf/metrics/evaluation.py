@@ -173,7 +173,7 @@ def _per_word(word_images, word_mask, test_data, captions, image_rows, feature_s
     per_word["distance"] = np.array([np.mean(distance[position_of_pair == t]) if word_mask[:, t].any()
                                      else np.nan for t in range(len(positions))])
     for name in NAMED_AT_WORD:
-        if predicted is not None and name in test_data.attributes and name in (attributes or [name]):
+        if predicted is not None and name in test_data.attributes and (attributes is None or name in attributes):
             before, at = named_word_accuracy(predicted[name], caption_of_pair, position_of_pair, captions,
                                              np.asarray(test_data.attributes[name])[image_rows],
                                              test_data.attribute_values[name])
