@@ -61,7 +61,9 @@ def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish:
     """Trains, generates and evaluates; returns the paths it wrote.
 
     Args:
-        out_dir: folder for everything (``run/``, ``sequences/``, ``evaluation/``).
+        out_dir: folder for the pictures and tables (``sequences/``, ``evaluation/``);
+            the run itself is kept in `text_runs.default_run_dir`, shared with
+            notebook 05, ``generate`` and ``evaluate``.
         profile: profile name or `Profile` (default: ``$LSTMGAN_PROFILE``, else classroom).
         epochs: training epochs (default: the profile's).
         publish: a folder (e.g. ``assets``) that also gets the first caption's
@@ -75,7 +77,8 @@ def run_main_job(out_dir: str, profile=None, epochs: int | None = None, publish:
     check_positive_int("epochs", epochs, allow_none=True)
     profile = config.get_profile(profile)
     out_dir = os.fspath(out_dir)
-    run_dir = os.path.join(out_dir, "run")
+    # The run lives where the notebooks and `generate` look for it, so notebook 05 reuses it.
+    run_dir = text_runs.default_run_dir(MODEL, DATASET, profile, epochs=epochs)
     seconds = {}
     print(f"[1/3] training the LSTM-CGAN on {DATASET} at profile {profile.name!r} in {run_dir} "
           "(an interrupted run resumes; a finished one is reused)", flush=True)

@@ -111,6 +111,22 @@ def test_evaluate_returns_finite_numbers_of_the_right_shape(runs, tmp_path):
     assert all(os.path.isfile(path) for path in paths.values())
 
 
+def test_the_judge_is_trained_once_for_every_run_of_a_dataset(runs, tmp_path, monkeypatch, capsys):
+    from lstmgan_tf.metrics.features import AttributeClassifier
+
+    evaluate_runs([runs["lstm_cgan"]], str(tmp_path / "first"), count=8)
+    assert "training the judge" in capsys.readouterr().out
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("a second evaluate trained the judge again")
+
+    monkeypatch.setattr(AttributeClassifier, "fit", no_training)
+    results, _ = evaluate_runs([runs["gan_cls"]], str(tmp_path / "second"), count=8)
+    assert "training the judge" not in capsys.readouterr().out
+    assert results[-2].final["acc_petal_colour"] >= 0.0  # The cached judge read the real images.
+    assert os.path.isfile(tmp_path / "second" / "attribute_classifier.weights.h5")
+
+
 def test_cli_reports_bad_checkpoints_in_one_line(tmp_path, capsys):
     assert cli.main(["generate", "--checkpoint", str(tmp_path), "--text", "a red flower",
                      "--out", str(tmp_path / "out")]) == 2

@@ -5,6 +5,8 @@ import os
 import pytest
 
 from lstmgan_tf import cli
+from lstmgan_tf.metrics.features import AttributeClassifier
+from lstmgan_tf.training import runner, text_runs
 from lstmgan_tf.main_job import (
     PUBLISHED_EVALUATION,
     PUBLISHED_STRIP,
@@ -14,7 +16,7 @@ from lstmgan_tf.main_job import (
 )
 
 
-def test_main_job_writes_sequences_evaluation_and_published_figures(tmp_path, capsys):
+def test_main_job_writes_sequences_evaluation_and_published_figures(tmp_path, capsys, monkeypatch):
     out = tmp_path / "run"
     paths = run_main_job(str(out), profile="smoke", publish=str(tmp_path / "assets"), verbose=0)
     printed = capsys.readouterr().out
@@ -45,10 +47,19 @@ def test_main_job_writes_sequences_evaluation_and_published_figures(tmp_path, ca
     assert all(value > 0 for value in seconds) and seconds[-1] == pytest.approx(sum(seconds[:-1]), abs=0.2)
     assert "Time taken: data + text encoder + training" in printed
 
-    # A second call reuses the finished run instead of training again.
-    before = os.path.getmtime(out / "run" / "model.weights.h5")
+    # A second call reuses the finished run instead of training again, and so does notebook 05
+    # (`train_or_load` with its defaults); neither trains the judge again.
+    weights = os.path.join(paths["run"], "model.weights.h5")
+    before = os.path.getmtime(weights)
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("the finished run or the judge was trained again")
+
+    monkeypatch.setattr(runner, "train", no_training)
+    monkeypatch.setattr(AttributeClassifier, "fit", no_training)
     run_main_job(str(out), profile="smoke", verbose=0)
-    assert os.path.getmtime(out / "run" / "model.weights.h5") == before
+    trained, _ = text_runs.train_or_load("lstm_cgan", profile="smoke", verbose=0)
+    assert trained.run_dir == paths["run"] and os.path.getmtime(weights) == before
 
 
 def test_main_job_rejects_bad_epochs(tmp_path):

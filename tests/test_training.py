@@ -23,6 +23,7 @@ import tensorflow as tf
 from lstmgan_tf import cli, training
 from lstmgan_tf.models import GAN
 from lstmgan_tf.training import callbacks, checkpoints, registry
+from lstmgan_tf.training.run_lock import RunInUseError
 
 # Three epochs of 96 / 16 = 6 steps; checkpoints every 2 steps (smoke profile).
 RUN = {"dataset": "synthetic_faces", "epochs": 3, "seed": 3, "dataset_size": 96}
@@ -99,7 +100,7 @@ def _latest_step(checkpoint_dir):
     return int(match.group(1)) if match else 0
 
 
-def test_a_run_killed_mid_epoch_resumes_at_the_same_step_and_matches(tmp_path, reference_run):
+def test_a_run_killed_mid_epoch_refuses_a_second_writer_then_resumes_at_the_same_step(tmp_path, reference_run):
     script = tmp_path / "run.py"
     script.write_text(RESUMABLE_RUN)
     out = tmp_path / "run"
@@ -114,10 +115,17 @@ def test_a_run_killed_mid_epoch_resumes_at_the_same_step_and_matches(tmp_path, r
         assert process.poll() is None, process.communicate()[0][-2000:]
         assert time.time() < deadline, "the training subprocess never reached step 8"
         time.sleep(0.02)
+    # One writer per folder: a second one is refused with a line that names the first.
+    with pytest.raises(RunInUseError, match=rf"run folder '{re.escape(str(out))}' is being trained by another "
+                                            rf"process \(process {process.pid} on "):
+        training.train("dcgan", RUN["dataset"], out_dir=out, profile="smoke", epochs=3, resume=True,
+                       options=_options(), verbose=0)
     process.send_signal(signal.SIGKILL)
     process.wait()
     killed_at = _latest_step(out / "checkpoints")
     assert killed_at % STEPS_PER_EPOCH != 0, "the kill should land in the middle of an epoch"
+    # The killed writer left its lock file, but not its lock: the resume below proceeds.
+    assert (out / "writer.lock").exists()
 
     resumed = subprocess.run(
         [sys.executable, str(script), str(out), "resume", "0"], env=env,
@@ -287,7 +295,7 @@ def test_train_or_load_trains_once_then_loads_and_trains_on_when_asked_for_more(
     model, history = training.train_or_load("dcgan", RUN["dataset"], run_dir, "smoke", epochs=1,
                                             options=_options(), verbose=0)
     assert len(history["d_loss"]) == 1
-    assert runner.train_unless_finished("dcgan", RUN["dataset"], run_dir, "smoke", epochs=1) is None
+    assert runner.train_unless_finished("dcgan", RUN["dataset"], run_dir, "smoke", epochs=1, options=_options()) is None
     trained_weights = [np.array(weight) for weight in model.generator.get_weights()]
 
     calls = []
@@ -302,6 +310,15 @@ def test_train_or_load_trains_once_then_loads_and_trains_on_when_asked_for_more(
     _, longer_history = training.train_or_load("dcgan", RUN["dataset"], run_dir, "smoke", epochs=2,
                                                options=_options(), verbose=0)
     assert [call["resume"] for call in calls] == [True] and len(longer_history["d_loss"]) == 2
+
+
+def test_a_finished_run_with_other_settings_is_not_reused(reference_run):
+    with pytest.raises(ValueError, match=r"holds a finished run with other settings \(seed: the run has 3, asked 4\)"):
+        training.train_or_load("dcgan", RUN["dataset"], reference_run.out_dir, "smoke", epochs=RUN["epochs"],
+                               options=registry.TrainOptions(seed=4, dataset_size=96), verbose=0)
+    with pytest.raises(ValueError, match=r"other settings \(epochs: the run has 3, asked 2\)"):
+        training.train_or_load("dcgan", RUN["dataset"], reference_run.out_dir, "smoke", epochs=2,
+                               options=_options(), verbose=0)
 
 
 def test_resuming_an_empty_folder_is_refused(tmp_path):

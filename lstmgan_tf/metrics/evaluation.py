@@ -25,6 +25,7 @@ import os
 
 import numpy as np
 
+from lstmgan_tf import files
 from lstmgan_tf.metrics import features as _features
 from lstmgan_tf.metrics import similarity
 
@@ -419,12 +420,39 @@ def per_word_figure(evaluations, feature_label: str, accuracy_attributes=None):
     return figure
 
 
+JUDGE_FILE = "attribute_classifier.weights.h5"
+# Part of the judge's cache key: bump it when `AttributeClassifier` or its training changes.
+JUDGE_VERSION = 1
+
+
+def judge_cache_path(train_data, sentence_vectors, epochs: int, seed: int) -> str:
+    """Where the judge trained on these images, labels, epochs and seed is kept (``outputs/cache/judge/KEY``).
+
+    The key is a hash of everything its weights depend on, so one dataset,
+    profile and seed trains one judge, whichever run or command asks first.
+    """
+    import hashlib
+    import json
+
+    from lstmgan_tf import config
+
+    digest = hashlib.sha256(f"judge-v{JUDGE_VERSION}-epochs{epochs}-seed{seed}".encode())
+    digest.update(np.ascontiguousarray(train_data.images).tobytes())
+    digest.update(json.dumps(train_data.attribute_values or {}, sort_keys=True).encode())
+    for name in sorted(train_data.attributes or {}):
+        digest.update(name.encode() + np.ascontiguousarray(train_data.attributes[name], np.int64).tobytes())
+    if sentence_vectors is not None:
+        digest.update(np.ascontiguousarray(sentence_vectors, np.float32).tobytes())
+    return os.path.join(config.outputs_dir("cache", "judge"), digest.hexdigest()[:16], JUDGE_FILE)
+
+
 def load_feature_space(test_data, train_data=None, vgg16_weights=None, classifier_path=None, epochs=None,
                        profile=None, out_folder=None, text=None, seed: int = 0, verbose=0):
     """The feature space and the classifier of an evaluation.
 
     The classifier is trained on ``train_data``'s real images (unless
-    ``classifier_path`` holds its weights): on their attributes for the
+    ``classifier_path`` holds its weights, or the cache holds the judge of
+    these images, labels, epochs and seed: `judge_cache_path`): on their attributes for the
     synthetic sets, else (given ``text``, a `TextPipeline`) on the mean
     sentence vector of each image's captions. VGG-16 gives the features when
     ``vgg16_weights`` (or Keras's default weights file) is on disk. Keras is
@@ -458,12 +486,22 @@ def load_feature_space(test_data, train_data=None, vgg16_weights=None, classifie
         if not test_data.attributes:
             sentence_vectors = np.stack([text.sentence_encoder.encode(group).mean(axis=0)
                                          for group in train_data.captions])
-        # The judge must be good on real images: the "real images" row of the
-        # table shows how good.
-        classifier.fit(train_data.images, train_data.attributes, sentence_vectors,
-                       epochs=epochs or profile.judge_epochs, verbose=verbose)
+        epochs = epochs or profile.judge_epochs
+        cached = judge_cache_path(train_data, sentence_vectors, epochs, seed)
+        if os.path.isfile(cached):
+            classifier.load(cached)
+        else:
+            if verbose:
+                print(f"training the judge: a classifier of {len(train_data)} real images for {epochs} epochs "
+                      f"(kept in {os.path.dirname(cached)} for every later evaluation) ...", flush=True)
+            # The judge must be good on real images: the "real images" row of the
+            # table shows how good.
+            classifier.fit(train_data.images, train_data.attributes, sentence_vectors, epochs=epochs,
+                           verbose=verbose)
+            with files.atomic_path(cached) as temporary:
+                classifier.save(temporary)
         if out_folder:
-            classifier.save(os.path.join(out_folder, "attribute_classifier.weights.h5"))
+            classifier.save(os.path.join(out_folder, JUDGE_FILE))
     default_weights = _features.default_vgg16_path()
     weights = vgg16_weights or (default_weights if os.path.isfile(default_weights) else None)
     if weights:

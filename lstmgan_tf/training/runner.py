@@ -39,6 +39,7 @@ Example (``verbose=0`` hides the progress bars a notebook shows):
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -51,6 +52,7 @@ from lstmgan_tf.checks import check_positive_int
 from lstmgan_tf.training import callbacks as _callbacks
 from lstmgan_tf.training import checkpoints as _checkpoints
 from lstmgan_tf.training import distribute, registry
+from lstmgan_tf.training.run_lock import RunLock
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = _checkpoints.WEIGHTS_FILE
@@ -168,6 +170,28 @@ def _compare_configs(saved: dict, current: dict, out_dir: str, all_keys: bool = 
         )
 
 
+def requested_settings(model_name: str, dataset: str, profile, options: registry.TrainOptions | None = None,
+                       batch_size: int | None = None) -> dict:
+    """The settings of a run that decide its result, as its ``config.json`` holds them.
+
+    The runner compares them with a run folder's before it resumes or reuses
+    the run there (`train_unless_finished`).
+    """
+    profile = _config.get_profile(profile)
+    options = options or registry.TrainOptions()
+    return {
+        "model": model_name,
+        "dataset": dataset,
+        "profile": profile.name,
+        "batch_size": batch_size or options.batch_size or registry.default_batch_size(model_name, profile),
+        "seed": options.seed,
+        "image_size": options.image_size or profile.image_size,
+        "dataset_size": options.dataset_size,
+        "mixed_precision": options.mixed_precision,
+        "extra": _json_roundtrip(dict(options.extra)),
+    }
+
+
 def _json_roundtrip(value):
     return json.loads(json.dumps(value))
 
@@ -219,10 +243,9 @@ def train(
         ValueError: unknown model or dataset, bad sizes, a folder that already
             holds a run (without ``resume``), nothing to resume, or a resume
             with different settings. All before the first training step.
+        RunInUseError: (a `ValueError`) another process is training into
+            ``out_dir`` (`lstmgan_tf.training.run_lock`).
     """
-    import keras
-    import tensorflow as tf
-
     profile = _config.get_profile(profile)
     options = options or registry.TrainOptions()
     builder = registry.get_builder(model_name)
@@ -232,6 +255,23 @@ def train(
     out_dir = os.path.abspath(
         os.fspath(out_dir) if out_dir is not None else _config.outputs_dir("runs", f"{model_name}_{dataset}")
     )
+    if isinstance(strategy, str):
+        strategy_name = strategy
+        strategy = distribute.get_strategy(strategy)
+    else:
+        strategy_name = type(strategy).__name__
+    # One writer per folder: a second process is refused here, before it reads or writes anything.
+    with RunLock(out_dir) if distribute.is_chief(strategy) else contextlib.nullcontext():
+        return _train(model_name, dataset, out_dir, profile, strategy, strategy_name, resume, epochs, options,
+                      builder, verbose, checkpoint_every, callbacks, deterministic)
+
+
+def _train(model_name, dataset, out_dir, profile, strategy, strategy_name, resume, epochs, options, builder,
+           verbose, checkpoint_every, callbacks, deterministic) -> TrainResult:
+    """`train` once the folder is locked."""
+    import keras
+    import tensorflow as tf
+
     checkpoint_dir = os.path.join(out_dir, "checkpoints")
     saved_config = _read_config(out_dir)
     has_checkpoint = bool(_checkpoints.checkpoint_prefixes(checkpoint_dir))
@@ -243,11 +283,6 @@ def train(
             "or choose another folder."
         )
 
-    if isinstance(strategy, str):
-        strategy_name = strategy
-        strategy = distribute.get_strategy(strategy)
-    else:
-        strategy_name = type(strategy).__name__
     replicas = strategy.num_replicas_in_sync
     batch_size = options.batch_size or registry.default_batch_size(model_name, profile)
     if batch_size % replicas:
@@ -256,15 +291,7 @@ def train(
             f"choose a multiple of {replicas}."
         )
     run_config = {
-        "model": model_name,
-        "dataset": dataset,
-        "profile": profile.name,
-        "batch_size": batch_size,
-        "seed": options.seed,
-        "image_size": options.image_size or profile.image_size,
-        "dataset_size": options.dataset_size,
-        "mixed_precision": options.mixed_precision,
-        "extra": dict(options.extra),
+        **requested_settings(model_name, dataset, profile, options, batch_size),
         "epochs": epochs,
         "jit_compile": options.jit_compile,
         "strategy": strategy_name,
@@ -445,10 +472,11 @@ def train_or_load(model_name: str, dataset: str, out_dir, profile=None, epochs: 
     """Trains a registered model into ``out_dir``, or loads the run already finished there.
 
     The kit's one rule for reusing a run (notebooks, experiments, ``make run``):
-    a run is finished when it holds its final weights and was trained for at
-    least ``epochs`` epochs; an interrupted run, or one asked for more epochs,
-    resumes from its last checkpoint; an empty folder trains from the start.
-    Calling it again therefore costs nothing.
+    a run is finished when it holds its final weights and was trained for
+    ``epochs`` epochs with the settings asked for (a finished run with other
+    settings is an error that names them); an interrupted run, or one asked
+    for more epochs, resumes from its last checkpoint; an empty folder trains
+    from the start. Calling it again therefore costs nothing.
 
     Args:
         model_name: a registered model, e.g. ``"dcgan"`` or ``"lstm_cgan"``.
@@ -477,14 +505,32 @@ def train_unless_finished(model_name: str, dataset: str, out_dir, profile=None, 
     """`train_or_load`'s decision: trains or resumes the run in ``out_dir``, or returns `None` if it is finished.
 
     Finished: the folder holds the run's final weights and its ``config.json``
-    asks for at least ``epochs`` epochs (default: the profile's for this model).
+    asks for ``epochs`` epochs (default: the profile's for this model); a
+    finished run asked for more epochs resumes.
+
+    Raises:
+        ValueError: the folder holds a finished run with other settings
+            (`requested_settings`, or more epochs than asked); the message
+            lists each difference.
     """
     out_dir = os.fspath(out_dir)
     profile = _config.get_profile(profile)
     epochs = registry.default_epochs(model_name, profile) if epochs is None else epochs
     saved = _read_config(out_dir)
-    if saved is not None and saved.get("epochs", 0) >= epochs and _checkpoints.has_final_weights(out_dir):
-        return None
+    if saved is not None and _checkpoints.has_final_weights(out_dir):
+        # A finished run is reused only if it is the run asked for.
+        requested = {**requested_settings(model_name, dataset, profile, options)}
+        differences = [f"{key}: the run has {saved.get(key)!r}, asked {value!r}"
+                       for key, value in requested.items() if saved.get(key) != value]
+        if saved.get("epochs", 0) > epochs:
+            differences.append(f"epochs: the run has {saved['epochs']!r}, asked {epochs!r}")
+        if differences:
+            raise ValueError(
+                f"{out_dir!r} holds a finished run with other settings (" + "; ".join(differences)
+                + "); train into another folder, or ask for the run's settings to reuse it."
+            )
+        if saved.get("epochs", 0) == epochs:
+            return None
     # A folder with config.json but no checkpoint (stopped before its first) resumes from step 0.
     return train(model_name, dataset, out_dir=out_dir, profile=profile, resume=saved is not None, epochs=epochs,
                  options=options, verbose=verbose, callbacks=callbacks)

@@ -133,12 +133,27 @@ def load_text_model(run_dir, checkpoint: str | None = None) -> TrainedTextModel:
     return TrainedTextModel(model, text, run_config, run_dir)
 
 
-def default_run_dir(model_name: str, dataset: str, profile, path=None) -> str:
-    """``outputs/runs/<model>_<dataset>_<profile>``: where `train_or_load` keeps a run (`data.dataset_label`)."""
+def default_run_dir(model_name: str, dataset: str, profile, path=None, epochs: int | None = None) -> str:
+    """Where `train_or_load`, ``make run`` and the notebooks keep a run: one folder per run asked for.
+
+    ``outputs/runs/<model>_<dataset>_<profile>`` (the dataset named by
+    `data.dataset_label`, so two folders of images get two runs), with
+    ``_<N>epochs`` when ``epochs`` is not the profile's. A finished run there
+    is reused only if its settings are the ones asked for (`runner.train_unless_finished`).
+
+    >>> os.path.basename(default_run_dir("lstm_cgan", "synthetic_flowers", "classroom"))
+    'lstm_cgan_synthetic_flowers_classroom'
+    >>> os.path.basename(default_run_dir("gan_cls", "synthetic_flowers", "smoke", epochs=3))
+    'gan_cls_synthetic_flowers_smoke_3epochs'
+    """
     from lstmgan_tf import config
     from lstmgan_tf.data import dataset_label
+    from lstmgan_tf.training import registry
 
-    name = f"{model_name}_{dataset_label(dataset, path)}_{config.get_profile(profile).name}"
+    profile = config.get_profile(profile)
+    name = f"{model_name}_{dataset_label(dataset, path)}_{profile.name}"
+    if epochs is not None and epochs != registry.default_epochs(model_name, profile):
+        name += f"_{epochs}epochs"
     return os.path.join(config.outputs_dir("runs"), name)
 
 
@@ -167,7 +182,7 @@ def train_or_load(model_name: str, dataset: str = "synthetic_flowers", profile=N
     if model_name not in TEXT_MODELS:
         raise ValueError(f"unknown text-to-image model {model_name!r}; choose one of: {', '.join(TEXT_MODELS)}.")
     profile = config.get_profile(profile)
-    out_dir = os.fspath(out_dir or default_run_dir(model_name, dataset, profile, path))
+    out_dir = os.fspath(out_dir or default_run_dir(model_name, dataset, profile, path, epochs))
     options = registry.TrainOptions(extra=registry.data_settings({"path": os.path.abspath(path)}) if path else {})
     runner.train_unless_finished(model_name, dataset, out_dir, profile, epochs, options=options, verbose=verbose)
     # Loaded from the run folder either way: the model with its text pipeline.
