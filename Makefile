@@ -1,5 +1,6 @@
 # lstmgan_tf: every target sets itself up on a fresh machine (Python 3.11 + make).
 #   make run        the kit's main job on the built-in data (run-publish: also refresh assets/)
+#   make pretrained train the three text models at classroom and ship their weights in pretrained/
 #   make test       pytest for the package (and its docstring examples) + nbval over every notebook at `smoke`
 #   make notebooks  execute every notebook at `classroom` into outputs/notebooks/
 #   make jupyter    start Jupyter on notebooks/
@@ -15,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 # oneDNN's CPU kernels, off by default on CPUs without AVX-512 (lstmgan_tf/__init__.py says why).
 export TF_ENABLE_ONEDNN_OPTS ?= 1
 
-.PHONY: setup run run-publish test test-package test-notebooks notebooks jupyter record-nbval clean
+.PHONY: setup run run-publish pretrained test test-package test-notebooks notebooks jupyter record-nbval clean
 
 setup: $(STAMP)
 
@@ -32,6 +33,9 @@ run: $(STAMP)
 
 run-publish: $(STAMP)
 	$(PY) -m lstmgan_tf main-job --out outputs/run --publish assets
+
+pretrained: $(STAMP)
+	$(PY) -m lstmgan_tf pretrained
 
 test: test-package test-notebooks
 

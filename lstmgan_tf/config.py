@@ -324,6 +324,22 @@ def outputs_dir(*parts: str) -> str:
     return path
 
 
+PRETRAINED_ENV_VAR = "LSTMGAN_PRETRAINED"
+
+
+def pretrained_dir(*parts: str) -> str:
+    """The kit's shipped pretrained runs and judges (`lstmgan_tf.training.pretrained`): a path, maybe missing.
+
+    ``$LSTMGAN_PRETRAINED`` if set, else ``pretrained/`` of the checkout that
+    holds this package (so a notebook finds it from any folder).
+    """
+    root = os.environ.get(PRETRAINED_ENV_VAR)
+    if not root:
+        checkout = project_root(os.path.dirname(os.path.abspath(__file__)))
+        root = os.path.join(checkout, "pretrained") if checkout else os.path.abspath("pretrained")
+    return os.path.join(root, *parts)
+
+
 DATA_ENV_VAR = "LSTMGAN_DATA"
 #: Where the real data live unless ``$LSTMGAN_DATA`` says otherwise.
 DEFAULT_DATA_DIR = os.path.join("~", "lstmgan_data")

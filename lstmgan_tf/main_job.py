@@ -16,6 +16,10 @@ On the built-in ``synthetic_flowers`` data, at the chosen profile (default
 
     python -m lstmgan_tf main-job --out outputs/run
     python -m lstmgan_tf main-job --out outputs/run --publish assets   # also refresh the README's figures
+
+``python -m lstmgan_tf pretrained`` (``make pretrained``) trains the three text
+models the same way and ships their inference weights in ``pretrained/``
+(`run_pretrained_job`), so that notebooks need not wait for training.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import os
 import shutil
 import time
 
+from lstmgan_tf import files
 from lstmgan_tf.checks import check_positive_int
 
 DATASET = "synthetic_flowers"
@@ -49,8 +54,6 @@ def _timed(seconds: dict, step: str):
 
 def write_timings(seconds: dict, path: str) -> str:
     """Writes ``step,seconds`` rows (and their total) to a CSV file; returns its path."""
-    from lstmgan_tf import files
-
     rows = [f"{step},{value:.1f}" for step, value in seconds.items()]
     rows.append(f"total,{sum(seconds.values()):.1f}")
     return files.write_text(path, "step,seconds\n" + "\n".join(rows) + "\n")
@@ -145,6 +148,69 @@ def _draw(trained, out_dir: str, profile) -> dict:
     return paths
 
 
+def run_pretrained_job(profile="classroom", verbose="auto") -> dict:
+    """``make pretrained``: trains (or reuses) the three text models and ships what inference needs.
+
+    For `pretrained.SHIPPED` (``synthetic_flowers`` at ``classroom``):
+    LSTM-CGAN, last word and GAN-CLS are trained into their usual run folders
+    (`text_runs.default_run_dir`; finished ones are reused), their judge is
+    trained or loaded, and `pretrained.export_run` writes each run's
+    inference weights in float16 to ``pretrained/`` with the judge. The
+    shipped runs are then read back as a notebook reads them and checked by
+    the pixel check, whose figure goes to ``published.json`` beside how long
+    training took and on what host.
+
+    Returns:
+        The published record (``published.json``).
+    """
+    from lstmgan_tf import config
+    from lstmgan_tf.generate import load_judge
+    from lstmgan_tf.host import describe_host
+    from lstmgan_tf.metrics.evaluation import save_shipped_judge
+    from lstmgan_tf.training import pretrained, runner, text_runs
+
+    profile = config.get_profile(profile)
+    if (DATASET, profile.name) not in pretrained.SHIPPED:
+        raise ValueError(f"the kit ships runs at {', '.join(p for _, p in pretrained.SHIPPED)} only; "
+                         f"got profile {profile.name!r}.")
+    seconds, runs = {}, {}
+    for name in text_runs.TEXT_MODELS:
+        print(f"[{len(runs) + 1}/{len(text_runs.TEXT_MODELS) + 1}] {name} on {DATASET} at {profile.name} "
+              "(a finished run is reused)", flush=True)
+        with _timed(seconds, f"train {name}"):
+            runs[name], _ = text_runs.train_or_load(name, DATASET, profile, verbose=verbose)
+    print(f"[{len(runs) + 1}/{len(runs) + 1}] the judge, then the shipped runs in {pretrained.shipped_folder()}",
+          flush=True)
+    with _timed(seconds, "judge + export + check"):
+        _, judge = load_judge(runs["lstm_cgan"], config.outputs_dir("pretrained_judge"))
+        judge_path = save_shipped_judge(judge, judge.cache_key)
+        folder = pretrained.shipped_folder(DATASET, profile)
+        if os.path.isdir(folder):
+            shutil.rmtree(folder)
+        checks = {}
+        for name, trained in runs.items():
+            shipped_dir = pretrained.export_run(trained, os.path.join(folder, name))
+            # Read back as a notebook reads it (float16 weights), then checked.
+            checks[name] = round(pretrained.petal_colour_check(text_runs.load_text_model(shipped_dir), profile), 4)
+    train_seconds = {name: runner.training_seconds(trained.run_dir) for name, trained in runs.items()}
+    published = {
+        "made_by": "make pretrained (python -m lstmgan_tf pretrained)",
+        "host": describe_host(),
+        "train_seconds": train_seconds,
+        "job_seconds": {step: round(value, 1) for step, value in seconds.items()},
+        "petal_colour_pixel_check": checks,
+        "pixel_check_captions": 256,
+        "judge": os.path.relpath(judge_path, config.pretrained_dir()),
+    }
+    files.write_json(os.path.join(folder, pretrained.PUBLISHED_FILE), published)
+    size = sum(os.path.getsize(os.path.join(root, f)) for root, _, names in os.walk(config.pretrained_dir())
+               for f in names)
+    print(f"shipped {', '.join(runs)} and the judge in {config.pretrained_dir()} ({size / 2**20:.1f} MB); "
+          "pixel check (petal colour asked -> drawn): "
+          + ", ".join(f"{name} {value:.1%}" for name, value in checks.items()))
+    return published
+
+
 def add_parser(subparsers) -> None:
     import argparse
 
@@ -161,7 +227,19 @@ def add_parser(subparsers) -> None:
     add_profile_argument(parser)
     parser.set_defaults(func=_run)
 
+    shipped = subparsers.add_parser(
+        "pretrained", help="train the three text models at classroom and ship their inference weights (pretrained/)",
+        description=run_pretrained_job.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    shipped.add_argument("--profile", default="classroom", help="the profile of the shipped runs (classroom)")
+    shipped.set_defaults(func=_run_pretrained)
+
 
 def _run(args) -> int:
     run_main_job(args.out, args.profile, args.epochs, args.publish, verbose=1)
+    return 0
+
+
+def _run_pretrained(args) -> int:
+    run_pretrained_job(args.profile, verbose=2)
     return 0

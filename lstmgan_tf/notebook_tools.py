@@ -15,7 +15,10 @@ Commands (``python -m lstmgan_tf notebooks ...``):
   checked cells.
 - ``prepare``: write the nbval copies.
 - ``execute``: run every notebook under a profile into ``outputs/notebooks/``
-  and write how long each took to ``timings_<profile>.csv`` there.
+  and write how long each took, and on what host, to ``timings_<profile>.csv``
+  there (``--no-pretrained``: without the shipped runs, ``timings_<profile>_no_pretrained.csv``).
+- ``times``: write those times into the README's table and the line each
+  notebook opens with.
 - ``student``: write student editions to ``outputs/student/``: every block
   between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` (the nbgrader
   convention) becomes ``raise NotImplementedError``, outputs are cleared.
@@ -29,6 +32,8 @@ import json
 import os
 import sys
 import time
+
+from lstmgan_tf import files
 
 CHECK_MARKER = "NBVAL_CHECK_OUTPUT"
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
@@ -194,21 +199,137 @@ def prepare_for_nbval(notebooks: list[str], expected_path: str, out_dir: str) ->
     return written
 
 
-def execute_all(notebooks: list[str], profile: str, out_dir: str) -> list[tuple[str, float]]:
-    """Executes notebooks in order under a profile; writes ``timings.csv``."""
+def timings_path(out_dir: str, profile: str, pretrained: bool = True) -> str:
+    """``timings_<profile>.csv`` (with the kit's shipped runs) or ``timings_<profile>_no_pretrained.csv``."""
+    return os.path.join(out_dir, f"timings_{profile}{'' if pretrained else '_no_pretrained'}.csv")
+
+
+def execute_all(notebooks: list[str], profile: str, out_dir: str, pretrained: bool = True) -> list[tuple[str, float]]:
+    """Executes notebooks in order under a profile; writes `timings_path` (with the host).
+
+    Args:
+        pretrained: let the notebooks load the kit's shipped runs (``pretrained/``);
+            `False` hides them, so the notebooks train everything themselves.
+    """
+    import tempfile
+
+    from lstmgan_tf.config import PRETRAINED_ENV_VAR
+    from lstmgan_tf.host import describe_host
+
+    previous = os.environ.get(PRETRAINED_ENV_VAR)
+    if not pretrained:
+        os.environ[PRETRAINED_ENV_VAR] = tempfile.mkdtemp(prefix="no_pretrained_")
     timings = []
-    for path in notebooks:
-        name = os.path.basename(path)
-        print(f"running {name} at {profile} ...", flush=True)
-        seconds = execute_notebook(path, os.path.join(out_dir, name), profile=profile)
-        timings.append((name, seconds))
-        print(f"  done in {seconds:.0f} s -> {os.path.join(out_dir, name)}", flush=True)
-    with open(os.path.join(out_dir, f"timings_{profile}.csv"), "w", newline="") as handle:
+    try:
+        for path in notebooks:
+            name = os.path.basename(path)
+            print(f"running {name} at {profile}{'' if pretrained else ' without the shipped runs'} ...", flush=True)
+            seconds = execute_notebook(path, os.path.join(out_dir, name), profile=profile)
+            timings.append((name, seconds))
+            print(f"  done in {seconds:.0f} s -> {os.path.join(out_dir, name)}", flush=True)
+    finally:
+        if not pretrained and previous is None:
+            os.environ.pop(PRETRAINED_ENV_VAR)
+        elif not pretrained:
+            os.environ[PRETRAINED_ENV_VAR] = previous
+    host = describe_host()
+    with open(timings_path(out_dir, profile, pretrained), "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["notebook", "profile", "seconds"])
+        writer.writerow(["notebook", "profile", "shipped_runs", "seconds", "host"])
         for name, seconds in timings:
-            writer.writerow([name, profile, f"{seconds:.1f}"])
+            writer.writerow([name, profile, "yes" if pretrained else "no", f"{seconds:.1f}", host])
     return timings
+
+
+TIMES_START = "<!-- notebook times: written by `python -m lstmgan_tf notebooks times` -->"
+TIMES_END = "<!-- end of notebook times -->"
+RUN_TIME_PREFIX = "*Run time"
+#: The columns of the times table: (profile, with the shipped runs), heading.
+_TIME_COLUMNS = ((("smoke", True), "`smoke`"), (("classroom", True), "`classroom`"),
+                 (("classroom", False), "`classroom`, training everything"))
+
+
+def format_duration(seconds: float) -> str:
+    """``8 s``, ``1 min 23 s``, ``14 min``: how the kit states a time.
+
+    >>> format_duration(8.4), format_duration(83), format_duration(840)
+    ('8 s', '1 min 23 s', '14 min')
+    """
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} min" if minutes >= 10 or rest == 0 else f"{minutes} min {rest} s"
+
+
+def read_timings(out_dir: str) -> dict:
+    """Every ``timings_*.csv`` of ``out_dir``: ``{(profile, shipped): {notebook: (seconds, host)}}``."""
+    table = {}
+    for path in sorted(glob.glob(os.path.join(out_dir, "timings_*.csv"))):
+        with open(path, newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                if "host" not in row:  # Written before hosts were recorded: no use for a stated time.
+                    break
+                key = (row["profile"], row["shipped_runs"] == "yes")
+                table.setdefault(key, {})[row["notebook"]] = (float(row["seconds"]), row["host"])
+    return table
+
+
+def times_table(timings: dict, notebooks: list[str]) -> str:
+    """The README's table of notebook run times, with the total and the hosts that measured them."""
+    columns = [(key, heading) for key, heading in _TIME_COLUMNS if key in timings]
+    if not columns:
+        raise ValueError("no timings to write: run `python -m lstmgan_tf notebooks execute` first.")
+    names = [os.path.basename(path) for path in notebooks]
+    lines = ["| notebook | " + " | ".join(h for _, h in columns) + " |", "|---|" + "---:|" * len(columns)]
+    for name in names:
+        cells = [format_duration(timings[key][name][0]) if name in timings[key] else "—" for key, _ in columns]
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    totals = [format_duration(sum(seconds for seconds, _ in timings[key].values())) for key, _ in columns]
+    lines.append("| all | " + " | ".join(totals) + " |")
+    hosts = sorted({host for key, _ in columns for _, host in timings[key].values()})
+    lines.append("")
+    lines.append(f"Measured on {' and '.join(hosts)} from a fresh `outputs/` (datasets, word vectors and "
+                 "encoders built on the way) by `make notebooks` (`notebooks execute --profile classroom`; "
+                 "`--no-pretrained` hides the shipped runs; `--profile smoke` for the first column).")
+    return "\n".join(lines)
+
+
+def run_time_line(timings: dict, name: str) -> str | None:
+    """The line a notebook opens with: how long it takes at each profile, measured."""
+    parts = []
+    for key, heading in _TIME_COLUMNS:
+        if name in timings.get(key, {}):
+            parts.append(f"{format_duration(timings[key][name][0])} at {heading}")
+    if not parts:
+        return None
+    hosts = sorted({timings[key][name][1] for key, _ in _TIME_COLUMNS if name in timings.get(key, {})})
+    return (f"{RUN_TIME_PREFIX}: {'; '.join(parts)} ({' and '.join(hosts)}; `paper` is for a GPU). "
+            "Written by `python -m lstmgan_tf notebooks times` from measured runs.*")
+
+
+def write_times(notebooks: list[str], out_dir: str, readme: str) -> None:
+    """Writes the measured times into the README's times table and each notebook's opening cell."""
+    timings = read_timings(out_dir)
+    with open(readme, encoding="utf-8") as handle:
+        text = handle.read()
+    if TIMES_START not in text or TIMES_END not in text:
+        raise ValueError(f"{readme!r} has no times table to fill ({TIMES_START!r} ... {TIMES_END!r}).")
+    before, rest = text.split(TIMES_START, 1)
+    after = rest.split(TIMES_END, 1)[1]
+    table = times_table(timings, notebooks)  # Before the README is opened for writing: it may raise.
+    files.write_text(readme, f"{before}{TIMES_START}\n{table}\n{TIMES_END}{after}")
+    nbformat = _nbformat()
+    for path in notebooks:
+        line = run_time_line(timings, os.path.basename(path))
+        if line is None:
+            continue
+        notebook = nbformat.read(path, as_version=4)
+        title = notebook.cells[0]
+        kept = [text for text in title.source.split("\n\n") if not text.startswith(RUN_TIME_PREFIX)]
+        title.source = "\n\n".join(kept + [line])
+        nbformat.write(notebook, path)
+        print(f"{path}: {line}")
 
 
 def strip_solutions(source: str, where: str = "cell") -> tuple[str, int]:
@@ -296,7 +417,12 @@ def _run(args) -> int:
     if args.action == "execute":
         profile = config.get_profile(args.profile).name
         out_dir = args.out or config.outputs_dir("notebooks")
-        execute_all(notebooks, profile, out_dir)
+        chosen = [path for path in notebooks if not args.only or os.path.basename(path)[:2] in args.only]
+        execute_all(chosen, profile, out_dir, pretrained=not args.no_pretrained)
+        return 0
+    if args.action == "times":
+        readme = os.path.join(config.project_root() or ".", "README.md")
+        write_times(notebooks, args.out or config.outputs_dir("notebooks"), readme)
         return 0
     if args.action == "student":
         out_dir = args.out or config.outputs_dir("student")
@@ -313,11 +439,15 @@ def add_parser(subparsers) -> None:
         "notebooks",
         help="check, strip, record, prepare, execute or make student editions of the notebooks",
     )
-    parser.add_argument("action", choices=["check", "strip", "record", "prepare", "execute", "student"])
+    parser.add_argument("action", choices=["check", "strip", "record", "prepare", "execute", "times", "student"])
     parser.add_argument("--notebooks-dir", default=None, help="default: notebooks/ of the checkout")
     parser.add_argument("--expected", default=None, help="expected outputs JSON for nbval")
     parser.add_argument("--out", default=None, help="output folder")
     parser.add_argument("--profile", default=None, help="profile for `execute`")
+    parser.add_argument("--only", nargs="+", default=None, metavar="NN",
+                        help="`execute` only these notebooks, by number (e.g. --only 03 05)")
+    parser.add_argument("--no-pretrained", action="store_true",
+                        help="`execute` without the kit's shipped runs (the notebooks train everything)")
     parser.set_defaults(func=_dispatch)
 
 

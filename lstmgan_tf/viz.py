@@ -198,6 +198,33 @@ def attribute_histograms(attributes: dict, attribute_values: dict, columns: int 
     return figure
 
 
+def published_figure(name: str, made_by: str, width: float = 11.0):
+    """Shows a figure the kit published in ``assets/`` (made by ``made_by``), or says it is missing.
+
+    What a notebook shows in class instead of a result that takes long to
+    compute; the command that made it is printed under it.
+
+    Args:
+        name: the file under ``assets/``, e.g. ``"real/faces_strip.png"``.
+        made_by: the command that produced it.
+
+    Returns:
+        The figure, or `None` when the file is not there.
+    """
+    from lstmgan_tf import config
+
+    path = os.path.join(config.project_root(os.path.dirname(os.path.abspath(__file__))) or ".", "assets", name)
+    if not os.path.isfile(path):
+        print(f"no published {name} here; {made_by} makes it")
+        return None
+    image = plt.imread(path)
+    figure, axis = plt.subplots(figsize=(width, width * image.shape[0] / image.shape[1]))
+    axis.imshow(image)
+    axis.axis("off")
+    axis.set_title(f"published by: {made_by}", fontsize=8, loc="left")
+    return figure
+
+
 def save_figure(figure, path: str | os.PathLike, dpi: int = 110) -> str:
     """Writes a figure to ``path`` (creating its folder), closes it, returns the path."""
     from lstmgan_tf import files

@@ -116,3 +116,29 @@ def test_student_edition_has_stubs_and_no_solution_code(path, tmp_path):
                 for line in cell.source.splitlines()
             )
             compile(python, path, "exec")
+
+
+def test_measured_times_fill_the_readme_table_and_each_notebook_opening(tmp_path):
+    notebooks = []
+    for name in ("00_first.ipynb", "05_second.ipynb"):
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {name}\n\nWhat it teaches.")])
+        nbformat.write(notebook, tmp_path / name)
+        notebooks.append(str(tmp_path / name))
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Kit\n\n{nt.TIMES_START}\nold table\n{nt.TIMES_END}\n\nMore.\n")
+    with pytest.raises(ValueError, match="run `python -m lstmgan_tf notebooks execute` first"):
+        nt.write_times(notebooks, str(tmp_path), str(readme))
+    header = "notebook,profile,shipped_runs,seconds,host\n"
+    host = '"CPU A, 2 cores"'
+    (tmp_path / "timings_classroom.csv").write_text(
+        f"{header}00_first.ipynb,classroom,yes,12.3,{host}\n05_second.ipynb,classroom,yes,150,{host}\n")
+    (tmp_path / "timings_classroom_no_pretrained.csv").write_text(f"{header}05_second.ipynb,classroom,no,1500,{host}\n")
+
+    nt.write_times(notebooks, str(tmp_path), str(readme))
+    nt.write_times(notebooks, str(tmp_path), str(readme))  # Again: replaced, not added.
+    text = readme.read_text()
+    assert "old table" not in text and text.endswith("\n\nMore.\n") and text.count(nt.TIMES_START) == 1
+    assert "| `05_second.ipynb` | 2 min 30 s | 25 min |" in text and "| all | 2 min 42 s | 25 min |" in text
+    opening = nbformat.read(notebooks[1], as_version=4).cells[0].source
+    assert opening.count(nt.RUN_TIME_PREFIX) == 1 and opening.startswith("# 05_second.ipynb\n\nWhat it teaches.")
+    assert "2 min 30 s at `classroom`; 25 min at `classroom`, training everything" in opening

@@ -36,7 +36,6 @@ import dataclasses
 import itertools
 import json
 import os
-import time
 
 import numpy as np
 
@@ -210,8 +209,7 @@ def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = No
     """
     from lstmgan_tf import data, training
     from lstmgan_tf.experiments.runs import epochs_for_equal_updates, generate_uint8_images, trainable_parameter_count
-    from lstmgan_tf.training.runner import train_or_load
-    from lstmgan_tf.training.checkpoints import has_final_weights
+    from lstmgan_tf.training.runner import train_or_load, training_seconds
     from lstmgan_tf.training.registry import data_settings
 
     variants = check_variants(variants)
@@ -233,10 +231,8 @@ def run_comparison(datasets, out_dir: str, profile=None, epochs: int | None = No
         for seed, name in itertools.product(range(seeds), variants):
             variant, folder = VARIANTS[name], run_dir(out_dir, profile, label, name, seed)
             options = training.TrainOptions(seed=seed, extra={**variant.settings, **data_settings(data_options)})
-            trained_before = has_final_weights(folder)
-            start = time.perf_counter()
             gan, _ = train_or_load(variant.model, dataset, folder, profile, dataset_epochs, options, verbose)
-            seconds = _training_seconds(folder, None if trained_before else time.perf_counter() - start)
+            seconds = training_seconds(folder)  # The runner keeps it beside the run, so a loaded run reports it too.
             generated = generate_uint8_images(gan.inference_generator, SAMPLES, gan.latent_dim, seed=seed + 1)
             run = RecipeRun(label, name, seed, dataset_epochs, int(gan.g_optimizer.iterations), seconds,
                             trainable_parameter_count(gan.discriminator), len(real_test),
@@ -262,23 +258,6 @@ def write_report(runs, out_dir: str) -> list[str]:
         written.append(viz.save_figure(figure, os.path.join(out_dir, FIGURE_FILE.format(dataset=dataset))))
     files.write_text(os.path.join(out_dir, "results.json"), json.dumps([run.to_dict() for run in runs], indent=2))
     return written
-
-
-def _training_seconds(run_dir: str, measured: float | None) -> float | None:
-    """The run's training time, kept beside it so that a loaded run reports it too.
-
-    ``measured`` is `None` when this call only loaded the run; a run finished
-    elsewhere, with no time kept, then reports `None`. A resumed run counts
-    the time since it resumed.
-    """
-    path = os.path.join(run_dir, "training_seconds.json")
-    if measured is not None:
-        files.write_text(path, json.dumps({"seconds": round(measured, 1)}))
-        return measured
-    if os.path.isfile(path):
-        with open(path, encoding="utf-8") as handle:
-            return float(json.load(handle)["seconds"])
-    return None
 
 
 def plot_samples(runs):

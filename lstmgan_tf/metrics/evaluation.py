@@ -91,7 +91,7 @@ def evaluation_captions(test_data, count: int | None = None):
     return [test_data.captions[i][0] for i in rows], np.asarray(rows)
 
 
-def _pixel_colour_score(images, image_rows, captions, test_data) -> dict:
+def pixel_colour_score(images, image_rows, captions, test_data) -> dict:
     """The non-learned petal-colour check (`flower_colour`), for ``synthetic_flowers`` only."""
     if test_data.name != "synthetic_flowers" or not test_data.attributes:
         return {}
@@ -145,7 +145,7 @@ def evaluate_images(name, final_images, test_data, captions, image_rows, feature
     }
     scores = _attribute_scores(classifier, final_images, image_rows, captions, test_data, attributes)
     final.update({f"acc_{key}": value for key, (value, _) in scores.items()})
-    final.update(_pixel_colour_score(final_images, image_rows, captions, test_data))
+    final.update(pixel_colour_score(final_images, image_rows, captions, test_data))
     evaluation = ModelEvaluation(name, final, attribute_counts={k: c for k, (_, c) in scores.items()})
     if word_images is not None:
         evaluation.per_word = _per_word(word_images, word_mask, test_data, captions, image_rows,
@@ -274,7 +274,7 @@ def evaluate_real(test_data, feature_space, classifier=None, real_features=None,
              "kid": similarity.kernel_distance(first, second)}
     scores = _attribute_scores(classifier, test_data.images[image_rows], image_rows, captions, test_data, attributes)
     final.update({f"acc_{key}": value for key, (value, _) in scores.items()})
-    final.update(_pixel_colour_score(test_data.images[image_rows], image_rows, captions, test_data))
+    final.update(pixel_colour_score(test_data.images[image_rows], image_rows, captions, test_data))
     return ModelEvaluation("real", final, attribute_counts={k: c for k, (_, c) in scores.items()})
 
 
@@ -425,16 +425,14 @@ JUDGE_FILE = "attribute_classifier.weights.h5"
 JUDGE_VERSION = 1
 
 
-def judge_cache_path(train_data, sentence_vectors, epochs: int, seed: int) -> str:
-    """Where the judge trained on these images, labels, epochs and seed is kept (``outputs/cache/judge/KEY``).
+def judge_key(train_data, sentence_vectors, epochs: int, seed: int) -> str:
+    """A hash of everything the judge's weights depend on: images, labels, epochs, seed.
 
-    The key is a hash of everything its weights depend on, so one dataset,
-    profile and seed trains one judge, whichever run or command asks first.
+    One dataset, profile and seed therefore train one judge, whichever run
+    or command asks first (`judge_cache_path`).
     """
     import hashlib
     import json
-
-    from lstmgan_tf import config
 
     digest = hashlib.sha256(f"judge-v{JUDGE_VERSION}-epochs{epochs}-seed{seed}".encode())
     digest.update(np.ascontiguousarray(train_data.images).tobytes())
@@ -443,7 +441,36 @@ def judge_cache_path(train_data, sentence_vectors, epochs: int, seed: int) -> st
         digest.update(name.encode() + np.ascontiguousarray(train_data.attributes[name], np.int64).tobytes())
     if sentence_vectors is not None:
         digest.update(np.ascontiguousarray(sentence_vectors, np.float32).tobytes())
-    return os.path.join(config.outputs_dir("cache", "judge"), digest.hexdigest()[:16], JUDGE_FILE)
+    return digest.hexdigest()[:16]
+
+
+def judge_cache_path(key: str) -> str:
+    """Where the judge of `judge_key` ``key`` is kept: ``outputs/cache/judge/KEY/attribute_classifier.weights.h5``."""
+    from lstmgan_tf import config
+
+    return os.path.join(config.outputs_dir("cache", "judge"), key, JUDGE_FILE)
+
+
+def shipped_judge_path(key: str) -> str:
+    """Where the kit ships the judge of `judge_key` ``key`` (float16, ``pretrained/judges/KEY.npz``), if it does."""
+    from lstmgan_tf import config
+
+    return config.pretrained_dir("judges", f"{key}.npz")
+
+
+def save_shipped_judge(classifier, key: str) -> str:
+    """Writes a judge's weights in float16 where `shipped_judge_path` looks (``make pretrained``)."""
+    path = shipped_judge_path(key)
+    with files.atomic_path(path) as temporary:
+        with open(temporary, "wb") as handle:
+            np.savez_compressed(handle, *[np.asarray(w, np.float16) for w in classifier.network.get_weights()])
+    return path
+
+
+def _load_shipped_judge(classifier, path: str) -> None:
+    with np.load(path) as shipped:
+        weights = [shipped[f"arr_{i}"].astype(np.float32) for i in range(len(shipped.files))]
+    classifier.network.set_weights(weights)
 
 
 def load_feature_space(test_data, train_data=None, vgg16_weights=None, classifier_path=None, epochs=None,
@@ -451,8 +478,9 @@ def load_feature_space(test_data, train_data=None, vgg16_weights=None, classifie
     """The feature space and the classifier of an evaluation.
 
     The classifier is trained on ``train_data``'s real images (unless
-    ``classifier_path`` holds its weights, or the cache holds the judge of
-    these images, labels, epochs and seed: `judge_cache_path`): on their attributes for the
+    ``classifier_path`` holds its weights, or the cache or the kit's shipped
+    judges hold the judge of these images, labels, epochs and seed:
+    `judge_key`): on their attributes for the
     synthetic sets, else (given ``text``, a `TextPipeline`) on the mean
     sentence vector of each image's captions. VGG-16 gives the features when
     ``vgg16_weights`` (or Keras's default weights file) is on disk. Keras is
@@ -487,9 +515,14 @@ def load_feature_space(test_data, train_data=None, vgg16_weights=None, classifie
             sentence_vectors = np.stack([text.sentence_encoder.encode(group).mean(axis=0)
                                          for group in train_data.captions])
         epochs = epochs or profile.judge_epochs
-        cached = judge_cache_path(train_data, sentence_vectors, epochs, seed)
+        key = classifier.cache_key = judge_key(train_data, sentence_vectors, epochs, seed)
+        cached, shipped = judge_cache_path(key), shipped_judge_path(key)
         if os.path.isfile(cached):
             classifier.load(cached)
+        elif os.path.isfile(shipped):
+            _load_shipped_judge(classifier, shipped)
+            if verbose:
+                print(f"loaded the kit's pretrained judge ({shipped}, made by `make pretrained`)", flush=True)
         else:
             if verbose:
                 print(f"training the judge: a classifier of {len(train_data)} real images for {epochs} epochs "

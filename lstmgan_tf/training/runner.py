@@ -10,6 +10,7 @@ folder:
   global step, every ``checkpoint_every`` steps and at every epoch end;
 - ``samples/epoch_NNN.png`` and ``samples.gif``: the sample grids;
 - ``history.csv``: one row per epoch; ``logs/``: TensorBoard events;
+- ``training_seconds.json``: how long training took, and on what host;
 - ``model.weights.h5``: the final weights.
 
 A run killed at any moment (even with SIGKILL) continues with
@@ -45,6 +46,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 
 from lstmgan_tf import config as _config
 from lstmgan_tf import files
@@ -55,6 +57,7 @@ from lstmgan_tf.training import distribute, registry
 from lstmgan_tf.training.run_lock import RunLock
 
 CONFIG_FILE = "config.json"
+SECONDS_FILE = "training_seconds.json"
 WEIGHTS_FILE = _checkpoints.WEIGHTS_FILE
 # Keys of config.json that may change when a run is resumed.
 _RESUMABLE_CHANGES = ("epochs", "jit_compile", "strategy", "checkpoint_every")
@@ -381,6 +384,7 @@ def _train(model_name, dataset, out_dir, profile, strategy, strategy_name, resum
         first_epoch += 1
     if first_epoch < epochs:
         parts.append((first_epoch, epochs, steps_per_epoch))
+    started = time.perf_counter()
     try:
         for initial_epoch, end_epoch, steps in parts:
             batches = _training_batches(
@@ -397,6 +401,8 @@ def _train(model_name, dataset, out_dir, profile, strategy, strategy_name, resum
             shutil.rmtree(save_dir, ignore_errors=True)
 
     final_step = int(step.numpy())
+    if chief:
+        _add_training_seconds(out_dir, time.perf_counter() - started)
     if nan_stop.stopped_at and manager.latest_checkpoint:
         checkpoint.restore(manager.latest_checkpoint)
         print(f"Restored the last good checkpoint: {manager.latest_checkpoint}")
@@ -409,6 +415,24 @@ def _train(model_name, dataset, out_dir, profile, strategy, strategy_name, resum
         final_step=final_step, steps_per_epoch=steps_per_epoch,
         stopped_on_nan=bool(nan_stop.stopped_at),
     )
+
+
+def _add_training_seconds(out_dir: str, seconds: float) -> None:
+    """Adds this session's training time to the run's ``training_seconds.json`` (and names the host)."""
+    from lstmgan_tf.host import describe_host
+
+    previous = training_seconds(out_dir) or 0.0
+    files.write_json(os.path.join(out_dir, SECONDS_FILE),
+                     {"seconds": round(previous + seconds, 1), "host": describe_host()})
+
+
+def training_seconds(out_dir) -> float | None:
+    """How long ``model.fit`` ran for this run, over every session that finished; `None` if unknown."""
+    path = os.path.join(os.fspath(out_dir), SECONDS_FILE)
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as handle:
+        return float(json.load(handle)["seconds"])
 
 
 def load_trained(out_dir, checkpoint: str | None = None):
@@ -517,6 +541,9 @@ def train_unless_finished(model_name: str, dataset: str, out_dir, profile=None, 
     profile = _config.get_profile(profile)
     epochs = registry.default_epochs(model_name, profile) if epochs is None else epochs
     saved = _read_config(out_dir)
+    if saved is not None and saved.get("inference_only"):
+        raise ValueError(f"{out_dir!r} is a shipped inference-only run (no discriminator, no optimizer state); "
+                         "train your own into another folder.")
     if saved is not None and _checkpoints.has_final_weights(out_dir):
         # A finished run is reused only if it is the run asked for.
         requested = {**requested_settings(model_name, dataset, profile, options)}

@@ -87,7 +87,8 @@ def load_text_model(run_dir, checkpoint: str | None = None) -> TrainedTextModel:
 
     Reads ``config.json``, the ``text/`` folder and the newest readable
     checkpoint (or ``checkpoint``, a checkpoint prefix); the training data are
-    not needed.
+    not needed. A shipped run (`lstmgan_tf.training.pretrained`: no
+    checkpoints, ``inference.npz``) is read the same way.
 
     Raises:
         FileNotFoundError: a folder without a run, a checkpoint or its text files.
@@ -97,8 +98,8 @@ def load_text_model(run_dir, checkpoint: str | None = None) -> TrainedTextModel:
 
     from lstmgan_tf.models.gan_cls import GANCLS, GANCLSConfig
     from lstmgan_tf.models.lstm_cgan import LSTMCGAN, LSTMCGANConfig
-    from lstmgan_tf.models.text_inputs import TEXT_FOLDER, TextPipeline
-    from lstmgan_tf.training import checkpoints
+    from lstmgan_tf.models.text_inputs import TextPipeline
+    from lstmgan_tf.training import checkpoints, pretrained
 
     run_dir = os.fspath(run_dir)
     config_path = os.path.join(run_dir, "config.json")
@@ -115,15 +116,20 @@ def load_text_model(run_dir, checkpoint: str | None = None) -> TrainedTextModel:
             f"checkpoint folder {run_dir!r} holds a {name!r} run; expected one of {', '.join(TEXT_MODELS)}."
         )
     checkpoint_dir = os.path.join(run_dir, "checkpoints")
-    if not checkpoints.checkpoint_prefixes(checkpoint_dir):
+    shipped_weights = os.path.join(run_dir, pretrained.WEIGHTS_FILE)
+    shipped = os.path.isfile(shipped_weights) and checkpoint is None
+    if not shipped and not checkpoints.checkpoint_prefixes(checkpoint_dir):
         raise FileNotFoundError(f"checkpoint folder {run_dir!r} holds no checkpoint in checkpoints/.")
-    text = TextPipeline.load(os.path.join(run_dir, TEXT_FOLDER))
+    text = TextPipeline.load(pretrained.text_folder(run_dir))
     model_settings = run_config["model_config"]["model"]
     if name == "gan_cls":
         model = GANCLS(GANCLSConfig(**model_settings), seed=run_config["seed"])
     else:
         model = LSTMCGAN(LSTMCGANConfig(**model_settings), seed=run_config["seed"], name=name)
-    if checkpoint is not None:
+    if shipped:  # A shipped run (`pretrained`): the inference networks' weights only.
+        generate_images(model, text, ["a flower"])  # Builds the networks.
+        pretrained.load_inference_weights(model, shipped_weights)
+    elif checkpoint is not None:
         if problem := checkpoints.checkpoint_problem(checkpoint):
             raise checkpoints.DamagedRunError(f"checkpoint {checkpoint!r} cannot be read ({problem}).")
         checkpoints.restore(tf.train.Checkpoint(model=model), checkpoint, run_dir, partial=True)
@@ -158,7 +164,7 @@ def default_run_dir(model_name: str, dataset: str, profile, path=None, epochs: i
 
 
 def train_or_load(model_name: str, dataset: str = "synthetic_flowers", profile=None, out_dir=None,
-                  epochs: int | None = None, verbose="auto", path=None):
+                  epochs: int | None = None, verbose="auto", path=None, pretrained: bool = False):
     """Trains a text-to-image model, or loads it if its run folder already holds the finished run.
 
     A notebook re-run therefore does not train again; an interrupted run is
@@ -172,17 +178,28 @@ def train_or_load(model_name: str, dataset: str = "synthetic_flowers", profile=N
         epochs: total epochs (default: the profile's ``text_epochs``).
         verbose: ``model.fit``'s verbosity.
         path: the folder of a dataset read from one (``celeba``, ``folder``).
+        pretrained: when there is no finished run of your own in the default
+            folder, load the kit's shipped run of this model, dataset and
+            profile if there is one (`lstmgan_tf.training.pretrained`;
+            ``classroom`` on ``synthetic_flowers``) instead of training.
 
     Returns:
         ``(trained, history)``: a `TrainedTextModel` and the per-epoch history dict.
     """
     from lstmgan_tf import config
-    from lstmgan_tf.training import registry, runner
+    from lstmgan_tf.training import checkpoints, registry, runner
+    from lstmgan_tf.training import pretrained as shipped
 
     if model_name not in TEXT_MODELS:
         raise ValueError(f"unknown text-to-image model {model_name!r}; choose one of: {', '.join(TEXT_MODELS)}.")
     profile = config.get_profile(profile)
+    own_run = out_dir is None
     out_dir = os.fspath(out_dir or default_run_dir(model_name, dataset, profile, path, epochs))
+    asks_shipped = pretrained and own_run and path is None and epochs in (None, profile.text_epochs)
+    if asks_shipped and not checkpoints.has_final_weights(out_dir):
+        if (shipped_dir := shipped.shipped_run(model_name, dataset, profile)) is not None:
+            print(shipped.loaded_line(model_name, dataset, profile), flush=True)
+            return load_text_model(shipped_dir), runner.read_history(shipped_dir)
     options = registry.TrainOptions(extra=registry.data_settings({"path": os.path.abspath(path)}) if path else {})
     runner.train_unless_finished(model_name, dataset, out_dir, profile, epochs, options=options, verbose=verbose)
     # Loaded from the run folder either way: the model with its text pipeline.
