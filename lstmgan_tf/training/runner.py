@@ -546,7 +546,7 @@ def train_unless_finished(model_name: str, dataset: str, out_dir, profile=None, 
                          "train your own into another folder.")
     if saved is not None and _checkpoints.has_final_weights(out_dir):
         # A finished run is reused only if it is the run asked for.
-        requested = {**requested_settings(model_name, dataset, profile, options)}
+        requested = requested_settings(model_name, dataset, profile, options)
         differences = [f"{key}: the run has {saved.get(key)!r}, asked {value!r}"
                        for key, value in requested.items() if saved.get(key) != value]
         if saved.get("epochs", 0) > epochs:
