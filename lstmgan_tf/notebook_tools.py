@@ -245,21 +245,23 @@ TIMES_START = "<!-- notebook times: written by `python -m lstmgan_tf notebooks t
 TIMES_END = "<!-- end of notebook times -->"
 RUN_TIME_PREFIX = "*Run time"
 #: The columns of the times table: (profile, with the shipped runs), heading.
-_TIME_COLUMNS = ((("smoke", True), "`smoke`"), (("classroom", True), "`classroom`"),
+_TIME_COLUMNS = ((("smoke", True), "`smoke`"), (("classroom", True), "`classroom` (shipped runs)"),
                  (("classroom", False), "`classroom`, training everything"))
 
 
 def format_duration(seconds: float) -> str:
     """``8 s``, ``1 min 23 s``, ``14 min``: how the kit states a time.
 
-    >>> format_duration(8.4), format_duration(83), format_duration(840)
-    ('8 s', '1 min 23 s', '14 min')
+    >>> format_duration(8.4), format_duration(83), format_duration(840), format_duration(817)
+    ('8 s', '1 min 23 s', '14 min', '14 min')
     """
     seconds = round(seconds)
     if seconds < 60:
         return f"{seconds} s"
+    if seconds >= 600:
+        return f"{round(seconds / 60)} min"
     minutes, rest = divmod(seconds, 60)
-    return f"{minutes} min" if minutes >= 10 or rest == 0 else f"{minutes} min {rest} s"
+    return f"{minutes} min" if rest == 0 else f"{minutes} min {rest} s"
 
 
 def read_timings(out_dir: str) -> dict:
@@ -304,7 +306,7 @@ def run_time_line(timings: dict, name: str) -> str | None:
     if not parts:
         return None
     hosts = sorted({timings[key][name][1] for key, _ in _TIME_COLUMNS if name in timings.get(key, {})})
-    return (f"{RUN_TIME_PREFIX}: {'; '.join(parts)} ({' and '.join(hosts)}; `paper` is for a GPU). "
+    return (f"{RUN_TIME_PREFIX} on {' and '.join(hosts)}: {'; '.join(parts)}; `paper` is for a GPU. "
             "Written by `python -m lstmgan_tf notebooks times` from measured runs.*")
 
 

@@ -141,4 +141,4 @@ def test_measured_times_fill_the_readme_table_and_each_notebook_opening(tmp_path
     assert "| `05_second.ipynb` | 2 min 30 s | 25 min |" in text and "| all | 2 min 42 s | 25 min |" in text
     opening = nbformat.read(notebooks[1], as_version=4).cells[0].source
     assert opening.count(nt.RUN_TIME_PREFIX) == 1 and opening.startswith("# 05_second.ipynb\n\nWhat it teaches.")
-    assert "2 min 30 s at `classroom`; 25 min at `classroom`, training everything" in opening
+    assert "2 min 30 s at `classroom` (shipped runs); 25 min at `classroom`, training everything" in opening
