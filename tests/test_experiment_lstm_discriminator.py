@@ -9,6 +9,7 @@ import pytest
 
 from lstmgan_tf import training
 from lstmgan_tf.experiments import detector_study as study
+from lstmgan_tf.training.registry import data_settings
 
 
 def _images(count, seed):
@@ -202,7 +203,10 @@ def test_runner_writes_the_table_and_resumes_per_generator_epoch(tmp_path, capsy
 def test_a_run_without_the_snapshots_the_study_needs_is_refused(tmp_path):
     config = study.StudyConfig.from_profile("smoke", dataset="abstract_art")
     run_dir = str(tmp_path / "gan")
-    training.train_or_load("dcgan", "abstract_art", run_dir, "smoke")
+    # The study's own settings, but trained without its snapshots.
+    options = training.TrainOptions(seed=0, image_size=config.image_size, dataset_size=config.gan_images,
+                                    extra=data_settings(config.data_options))
+    training.train_or_load("dcgan", "abstract_art", run_dir, "smoke", config.gan_epochs, options, verbose=0)
     with pytest.raises(ValueError, match="no weights saved at epoch"):
         study.train_or_load_gan(config, 0, run_dir)
 
