@@ -389,8 +389,9 @@ def load_judge(trained, out_dir, test_data=None, vgg16_weights=None, classifier_
 
     The judge, a classifier of the run's real training images (never used in
     training), is loaded from ``classifier_path`` when it exists, else from
-    the judge cache (`evaluation.judge_cache_path`: trained once per dataset,
-    profile and seed), else trained; a copy is saved in ``out_dir``. ``test_data``: the split it will judge, if read
+    the judge cache or the kit's shipped judges (`evaluation.judge_key`:
+    trained once per dataset, profile and seed), else trained; a copy is
+    saved in ``out_dir``. ``test_data``: the split it will judge, if read
     already (it only has to share the training split's attributes and size).
     """
     from lstmgan_tf import config
@@ -400,8 +401,8 @@ def load_judge(trained, out_dir, test_data=None, vgg16_weights=None, classifier_
     profile = config.get_profile(run_config["profile"])
     train_data = _run_split(run_config, "train")
     return evaluation.load_feature_space(
-        train_data if test_data is None else test_data, train_data, vgg16_weights=vgg16_weights, classifier_path=classifier_path, profile=profile,
-        out_folder=out_dir, text=trained.text, seed=seed, verbose=2 if verbose else 0,
+        train_data if test_data is None else test_data, train_data, vgg16_weights=vgg16_weights,
+        classifier_path=classifier_path, profile=profile, out_folder=out_dir, text=trained.text, seed=seed, verbose=2 if verbose else 0,
     )
 
 

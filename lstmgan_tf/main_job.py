@@ -191,7 +191,7 @@ def run_pretrained_job(profile="classroom", verbose="auto") -> dict:
         for name, trained in runs.items():
             shipped_dir = pretrained.export_run(trained, os.path.join(folder, name))
             # Read back as a notebook reads it (float16 weights), then checked.
-            checks[name] = round(pretrained.petal_colour_check(text_runs.load_text_model(shipped_dir), profile), 4)
+            checks[name] = pretrained.petal_colour_check(text_runs.load_text_model(shipped_dir), profile)
     train_seconds = {name: runner.training_seconds(trained.run_dir) for name, trained in runs.items()}
     published = {
         "made_by": "make pretrained (python -m lstmgan_tf pretrained)",
@@ -199,7 +199,7 @@ def run_pretrained_job(profile="classroom", verbose="auto") -> dict:
         "train_seconds": train_seconds,
         "job_seconds": {step: round(value, 1) for step, value in seconds.items()},
         "petal_colour_pixel_check": checks,
-        "pixel_check_captions": 256,
+        "pixel_check_test_captions": pretrained.PIXEL_CHECK_CAPTIONS,
         "judge": os.path.relpath(judge_path, config.pretrained_dir()),
     }
     files.write_json(os.path.join(folder, pretrained.PUBLISHED_FILE), published)
@@ -207,7 +207,7 @@ def run_pretrained_job(profile="classroom", verbose="auto") -> dict:
                for f in names)
     print(f"shipped {', '.join(runs)} and the judge in {config.pretrained_dir()} ({size / 2**20:.1f} MB); "
           "pixel check (petal colour asked -> drawn): "
-          + ", ".join(f"{name} {value:.1%}" for name, value in checks.items()))
+          + ", ".join(f"{name} {c['right']}/{c['asked']} = {c['rate']:.1%}" for name, c in checks.items()))
     return published
 
 

@@ -59,8 +59,10 @@ def test_the_shipped_lstm_cgan_still_draws_the_petal_colour_it_was_published_wit
     shipped_dir = pretrained.shipped_run("lstm_cgan", "synthetic_flowers", "classroom")
     assert shipped_dir is not None, "the repository ships no classroom LSTM-CGAN (make pretrained)"
     published = pretrained.read_published("synthetic_flowers", "classroom")["petal_colour_pixel_check"]["lstm_cgan"]
+    published = published["rate"]
     # What was shipped met the bar when it was made (a fixed number, the same on every machine) ...
     assert published >= 0.8, f"the shipped LSTM-CGAN draws the asked petal colour for only {published:.1%}"
     # ... and today's code, on this machine, still gets it from the shipped weights.
-    rate = pretrained.petal_colour_check(text_runs.load_text_model(shipped_dir), "classroom")
-    assert abs(rate - published) <= 0.02, f"today's code reads {rate:.1%} from the shipped weights, published {published:.1%}"
+    rate = pretrained.petal_colour_check(text_runs.load_text_model(shipped_dir), "classroom")["rate"]
+    assert abs(rate - published) <= 0.02, (
+        f"today's code reads {rate:.1%} from the shipped weights, published {published:.1%}")

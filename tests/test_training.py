@@ -313,10 +313,10 @@ def test_train_or_load_trains_once_then_loads_and_trains_on_when_asked_for_more(
 
 
 def test_a_finished_run_with_other_settings_is_not_reused(reference_run):
-    with pytest.raises(ValueError, match=r"holds a finished run with other settings \(seed: the run has 3, asked 4\)"):
+    with pytest.raises(ValueError, match=r"holds a finished run with other settings \(seed: saved 3, now 4\)"):
         training.train_or_load("dcgan", RUN["dataset"], reference_run.out_dir, "smoke", epochs=RUN["epochs"],
                                options=registry.TrainOptions(seed=4, dataset_size=96), verbose=0)
-    with pytest.raises(ValueError, match=r"other settings \(epochs: the run has 3, asked 2\)"):
+    with pytest.raises(ValueError, match=r"other settings \(epochs: saved 3, now 2\)"):
         training.train_or_load("dcgan", RUN["dataset"], reference_run.out_dir, "smoke", epochs=2,
                                options=_options(), verbose=0)
 

@@ -63,7 +63,8 @@ _PRONOUNS = {"woman": "she", "man": "he"}
 # (article, age, noun), {age} "young " / "older " / "", {who} the same
 # without the article, {noun} "woman", {pron} "she", {hair} "wavy blond hair" (and "and bangs"),
 # {colour} "blond", {sex} "female" / "male", {smile} "smiling" / "not smiling", {smiling_adj}
-# "smiling " / "happy " or "" / "serious ", {smiles} "smiles" / "does not smile"; what the person wears or has besides (glasses, a hat, a beard ...),
+# "smiling " / "happy " or "" / "serious ", {smiles} "smiles" / "does not smile"; what the person
+# wears or has besides (glasses, a hat, a beard ...),
 # or nothing: {extras_with} " with glasses and a hat", {plus} " and glasses" / ", glasses and a hat",
 # {wears} ", wears glasses", {and_wears} " and wears glasses".
 _WITH_HAIR = (

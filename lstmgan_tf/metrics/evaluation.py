@@ -91,19 +91,27 @@ def evaluation_captions(test_data, count: int | None = None):
     return [test_data.captions[i][0] for i in rows], np.asarray(rows)
 
 
-def pixel_colour_score(images, image_rows, captions, test_data) -> dict:
-    """The non-learned petal-colour check (`flower_colour`), for ``synthetic_flowers`` only."""
+def pixel_colour_hits(images, image_rows, captions, test_data) -> np.ndarray | None:
+    """The non-learned petal-colour check (`flower_colour`) of each caption that names its petal colour.
+
+    Returns:
+        bool, one per such caption: whether the pixels show that colour; `None`
+        outside ``synthetic_flowers``.
+    """
     if test_data.name != "synthetic_flowers" or not test_data.attributes:
-        return {}
+        return None
     from lstmgan_tf.metrics.flower_colour import petal_colour_from_pixels
 
     truth = np.asarray(test_data.attributes["petal_colour"])[image_rows]
     names = test_data.attribute_values["petal_colour"]
     asked = np.array([_features.caption_mentions(c, names[v]) for c, v in zip(captions, truth)], dtype=bool)
-    if not asked.any():
-        return {}
-    predicted = petal_colour_from_pixels(np.asarray(images)[asked])
-    return {"acc_petal_colour_pixels": float(np.mean(predicted == truth[asked]))}
+    return petal_colour_from_pixels(np.asarray(images)[asked]) == truth[asked]
+
+
+def pixel_colour_score(images, image_rows, captions, test_data) -> dict:
+    """``acc_petal_colour_pixels``: the share of `pixel_colour_hits`, for ``synthetic_flowers`` only."""
+    hits = pixel_colour_hits(images, image_rows, captions, test_data)
+    return {} if hits is None or not len(hits) else {"acc_petal_colour_pixels": float(np.mean(hits))}
 
 
 def _attribute_scores(classifier, images, image_rows, captions, test_data, names):

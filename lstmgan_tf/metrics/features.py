@@ -129,6 +129,8 @@ class AttributeClassifier:
             raise ValueError("AttributeClassifier needs attribute_values or a sentence_vector_dim to learn.")
         self.attribute_values = dict(attribute_values or {})
         self.image_size = image_size
+        #: `evaluation.judge_key` of the images and labels it learnt, once `load_feature_space` set it.
+        self.cache_key = None
         inputs = keras.Input((image_size, image_size, 3), name="image")
         x = inputs
         for level in range(3):

@@ -37,6 +37,8 @@ PUBLISHED_FILE = "published.json"
 #: The datasets and profiles the kit ships runs of.
 SHIPPED = (("synthetic_flowers", "classroom"),)
 _LAYOUT_KEY = "layout"
+#: Test captions the pixel check of the shipped runs reads (those that name a petal colour count).
+PIXEL_CHECK_CAPTIONS = 256
 
 
 def shipped_folder(dataset: str = "synthetic_flowers", profile="classroom") -> str:
@@ -157,7 +159,7 @@ def _share_text(trained, target: str) -> None:
         )
 
 
-def petal_colour_check(trained, profile="classroom", count: int = 256) -> float:
+def petal_colour_check(trained, profile="classroom", count: int = PIXEL_CHECK_CAPTIONS) -> dict:
     """How often a text model draws the petal colour its caption asks for, by the non-learned pixel check.
 
     The final image of each of the first ``count`` test captions of
@@ -165,13 +167,16 @@ def petal_colour_check(trained, profile="classroom", count: int = 256) -> float:
     `metrics.flower_colour` (nothing learned, so the judge's mistakes cannot
     hide the model's). ``make pretrained`` publishes it for the shipped runs
     and a test checks that today's code still gets it from their weights.
+
+    Returns:
+        ``{"right": ..., "asked": ..., "rate": ...}``: captions drawn right, captions that name a petal colour.
     """
     from lstmgan_tf import data
-    from lstmgan_tf.metrics.evaluation import evaluation_captions, pixel_colour_score
+    from lstmgan_tf.metrics.evaluation import evaluation_captions, pixel_colour_hits
     from lstmgan_tf.training.text_runs import generate_images
 
     test_data = data.load_arrays("synthetic_flowers", split="test", count=count, profile=profile,
                                  image_size=trained.run_config["image_size"])
     captions, rows = evaluation_captions(test_data, count)
-    images = generate_images(trained.model, trained.text, captions)
-    return pixel_colour_score(images, rows, captions, test_data)["acc_petal_colour_pixels"]
+    hits = pixel_colour_hits(generate_images(trained.model, trained.text, captions), rows, captions, test_data)
+    return {"right": int(hits.sum()), "asked": len(hits), "rate": round(float(hits.mean()), 4)}

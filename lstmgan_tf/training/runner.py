@@ -157,14 +157,15 @@ def _read_config(out_dir):
         ) from None
 
 
+def _differences(saved: dict, current: dict, keys) -> list[str]:
+    """``"seed: saved 3, now 4"`` for each of ``keys`` on which a run's ``config.json`` and a request differ."""
+    return [f"{key}: saved {saved.get(key)!r}, now {current.get(key)!r}"
+            for key in sorted(keys) if saved.get(key) != current.get(key)]
+
+
 def _compare_configs(saved: dict, current: dict, out_dir: str, all_keys: bool = True) -> None:
-    differences = []
     keys = set(saved) | set(current) if all_keys else set(current)
-    for key in sorted(keys):
-        if key in _RESUMABLE_CHANGES:
-            continue
-        if saved.get(key) != current.get(key):
-            differences.append(f"{key}: saved {saved.get(key)!r}, now {current.get(key)!r}")
+    differences = _differences(saved, current, keys - set(_RESUMABLE_CHANGES))
     if differences:
         raise ValueError(
             f"cannot resume {out_dir!r}: it holds a different run ("
@@ -547,10 +548,9 @@ def train_unless_finished(model_name: str, dataset: str, out_dir, profile=None, 
     if saved is not None and _checkpoints.has_final_weights(out_dir):
         # A finished run is reused only if it is the run asked for.
         requested = requested_settings(model_name, dataset, profile, options)
-        differences = [f"{key}: the run has {saved.get(key)!r}, asked {value!r}"
-                       for key, value in requested.items() if saved.get(key) != value]
+        differences = _differences(saved, requested, requested)
         if saved.get("epochs", 0) > epochs:
-            differences.append(f"epochs: the run has {saved['epochs']!r}, asked {epochs!r}")
+            differences += _differences(saved, {"epochs": epochs}, ["epochs"])
         if differences:
             raise ValueError(
                 f"{out_dir!r} holds a finished run with other settings (" + "; ".join(differences)

@@ -195,7 +195,8 @@ def train_or_load(model_name: str, dataset: str = "synthetic_flowers", profile=N
     profile = config.get_profile(profile)
     own_run = out_dir is None
     out_dir = os.fspath(out_dir or default_run_dir(model_name, dataset, profile, path, epochs))
-    asks_shipped = pretrained and own_run and path is None and epochs in (None, profile.text_epochs)
+    default_epochs = epochs in (None, registry.default_epochs(model_name, profile))
+    asks_shipped = pretrained and own_run and path is None and default_epochs
     if asks_shipped and not checkpoints.has_final_weights(out_dir):
         if (shipped_dir := shipped.shipped_run(model_name, dataset, profile)) is not None:
             print(shipped.loaded_line(model_name, dataset, profile), flush=True)
