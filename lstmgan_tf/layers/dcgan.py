@@ -30,6 +30,7 @@ import keras
 from keras import layers, ops
 
 from lstmgan_tf.checks import check_positive_int
+from lstmgan_tf.layers.batch_norm import PartwiseBatchNormalization
 from lstmgan_tf.config import SUPPORTED_IMAGE_SIZES
 
 # DCGAN's initialisation: weights from N(0, 0.02).
@@ -49,9 +50,14 @@ def _conv_init():
 
 
 def _batch_norm(name: str, affine: bool = True):
-    """DCGAN's batch norm; ``affine=False`` leaves out its own scale and shift."""
+    """DCGAN's batch norm; ``affine=False`` leaves out its own scale and shift.
+
+    A `PartwiseBatchNormalization`: Keras's layer, which can also normalise
+    the real, mismatched and generated images of one discriminator call each
+    by their own moments (`lstmgan_tf.layers.batch_norm`).
+    """
     # DCGAN scales batch-norm gammas from N(1, 0.02).
-    return layers.BatchNormalization(
+    return PartwiseBatchNormalization(
         momentum=0.9,
         synchronized=True,
         epsilon=1e-5,

@@ -145,18 +145,26 @@ class GANCLS(TextToImageGAN):
     def build(self, input_shape=None):
         self.built = True
 
-    def _images(self, sentence_vector, noise, training, networks=None):
+    def _images(self, sentence_vector, noise, training, networks=None, projected=None):
         text_projection, generator = networks or self.generator_networks()
-        text = text_projection(sentence_vector, training=training)
+        text = projected if projected is not None else text_projection(sentence_vector, training=training)
         return generator(tf.concat([text, tf.cast(noise, text.dtype)], axis=-1), training=training)
 
-    def fake_pairs(self, caption_tokens, sentence_vector, training=False, networks=None):
-        """One image per caption, from its sentence vector and fresh noise (weight 1)."""
+    def encode_captions(self, caption_tokens, sentence_vector, training=False):
+        """The projected sentence vectors, which `fake_pairs` joins to its noise."""
+        return self.text_projection(sentence_vector, training=training)
+
+    def fake_pairs(self, caption_tokens, sentence_vector, training=False, networks=None, encoded=None):
+        """One image per caption, from its sentence vector and fresh noise (weight 1).
+
+        ``encoded``: `encode_captions`'s projection of these sentence vectors,
+        when already computed.
+        """
         batch_size = tf.shape(sentence_vector)[0]
         noise = self.replica_noise(batch_size, self.config.noise_dim)
         pair_caption = tf.range(tf.cast(batch_size, tf.int64))
         pair_weight = tf.ones([batch_size], tf.float32)
-        return self._images(sentence_vector, noise, training, networks), pair_caption, pair_weight
+        return self._images(sentence_vector, noise, training, networks, encoded), pair_caption, pair_weight
 
     def generate(self, sentence_vector, seed: int = 0):
         """One image per sentence vector, in inference mode, with seeded noise.

@@ -273,15 +273,22 @@ class LSTMCGAN(TextToImageGAN):
         noise = tf.reshape(noise, tf.stack([batch_size, length, self.config.noise_dim]))
         return tf.concat([pair_hidden, tf.cast(tf.gather_nd(noise, positions), pair_hidden.dtype)], axis=-1)
 
-    def fake_pairs(self, caption_tokens, sentence_vector=None, training=False, networks=None):
+    def encode_captions(self, caption_tokens, sentence_vector=None, training=False):
+        """The LSTM's hidden states (`hidden_states`): what `fake_pairs` reads the images from."""
+        return self.hidden_states(caption_tokens, training=training)
+
+    def fake_pairs(self, caption_tokens, sentence_vector=None, training=False, networks=None, encoded=None):
         """The images at the loss positions of each caption (every word, or the last).
+
+        ``encoded``: the trained LSTM's `hidden_states` of these captions, when
+        already computed.
 
         Returns:
             ``(fake_images (K, H, W, 3), pair_caption (K,), pair_weight (K,))``.
         """
         networks = networks or self.generator_networks()
         caption_tokens = tf.convert_to_tensor(caption_tokens)
-        hidden = self.hidden_states(caption_tokens, training=training, networks=networks)
+        hidden = encoded if encoded is not None else self.hidden_states(caption_tokens, training, networks)
         loss_mask = word_loss_mask(caption_tokens, self.config.loss_at)
         last_weight = None
         if training and self._samples_word_positions:

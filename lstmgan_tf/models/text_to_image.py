@@ -35,7 +35,7 @@ import tensorflow as tf
 
 from lstmgan_tf.checks import check_in_range, check_positive_int
 from lstmgan_tf.config import SUPPORTED_IMAGE_SIZES
-from lstmgan_tf.layers import augmentation, dcgan
+from lstmgan_tf.layers import augmentation, batch_norm, dcgan
 from lstmgan_tf.models.adversarial import AdversarialModel
 from lstmgan_tf.models.losses import GAN_LOSSES, accuracy, adversarial_terms, per_example_bce
 from lstmgan_tf.models.text_inputs import (
@@ -49,6 +49,14 @@ from lstmgan_tf.models.text_inputs import (
 )
 
 LOSS_POSITIONS = ("every_word", "last_word")
+#: How `TextToImageGAN.train_step` computes Algorithm 1's step; both are the
+#: same maths. ``"fused"`` (the default): each D update calls D once on the
+#: real, mismatched and generated images stacked, with batch-norm moments per
+#: part (`lstmgan_tf.layers.batch_norm`), and the LSTM reads the captions once
+#: per step. ``"reference"``: the step as the kit first wrote it, one D call
+#: per kind of image and the LSTM run for D's and for G's images, kept so that
+#: the tests and ``python -m lstmgan_tf benchmark steps`` compare the two.
+STEP_IMPLEMENTATIONS = ("fused", "reference")
 
 
 
@@ -476,6 +484,9 @@ class TextToImageGAN(AdversarialModel):
             generator_steps=2`` gives that schedule.
         seed: seed of the model's `keras.random.SeedGenerator` (caption
             choice, mismatched images, noise).
+        step_implementation: one of `STEP_IMPLEMENTATIONS`: ``"fused"`` (the
+            default) or ``"reference"``, the same maths computed the slower
+            way the kit first wrote it.
         **kwargs: passed to `keras.Model`.
     """
 
@@ -493,10 +504,15 @@ class TextToImageGAN(AdversarialModel):
         """
         return self.draws_noise
 
-    def __init__(self, discriminator_steps=2, generator_steps=1, seed=None, **kwargs):
+    def __init__(self, discriminator_steps=2, generator_steps=1, seed=None, step_implementation="fused", **kwargs):
         super().__init__(
             discriminator_steps=discriminator_steps, generator_steps=generator_steps, seed=seed, **kwargs
         )
+        if step_implementation not in STEP_IMPLEMENTATIONS:
+            raise ValueError(
+                f"step_implementation={step_implementation!r} is not supported; choose one of {STEP_IMPLEMENTATIONS}."
+            )
+        self.step_implementation = step_implementation
         self.d_mismatched_accuracy_tracker = keras.metrics.Mean(name="d_mismatched_accuracy")
         # Set again by compile(); the losses are usable before it.
         self.label_smoothing = 0.0
@@ -600,11 +616,22 @@ class TextToImageGAN(AdversarialModel):
             if not optimizer.built:
                 optimizer.build(variables)
 
-    def fake_pairs(self, caption_tokens, sentence_vector, training=False, networks=None):
+    def encode_captions(self, caption_tokens, sentence_vector, training=False):
+        """What the generator side computes from the captions before it draws anything.
+
+        `fake_pairs` accepts it back as ``encoded``, so that a training step
+        computes it once for D's images and G's (the weights that make it do
+        not change until G's update). `None` (the default): nothing to share.
+        """
+        return None
+
+    def fake_pairs(self, caption_tokens, sentence_vector, training=False, networks=None, encoded=None):
         """Generated images for a batch of captions.
 
         ``networks`` (default: `generator_networks()`) are the networks that
         make them; the moving average's twins use it to track their statistics.
+        ``encoded`` is `encode_captions`'s result for these captions and the
+        trained networks, or `None` to compute it.
 
         Returns:
             ``(fake_images, pair_caption, pair_weight)``: ``(K, H, W, 3)``,
@@ -647,6 +674,14 @@ class TextToImageGAN(AdversarialModel):
         swapped_vector = tf.gather(chosen[SWAPPED_SENTENCE_VECTOR], swap, axis=1, batch_dims=1)
         return chosen[CAPTION_TOKENS], chosen[SENTENCE_VECTOR], (swapped_vector, chosen[SWAP_COUNT] > 0)
 
+    def augmented(self, images):
+        """The images as D sees them in training: shifted and turned (``augment_*``), drawn afresh."""
+        images = self.shift_randomly(images, self.config.augment_translation)
+        if self.config.augment_dihedral:
+            images = augmentation.rotate_and_flip_randomly(images, self.config.augment_dihedral,
+                                                           seed=self.seed_generator)
+        return images
+
     def discriminator_logits(self, images, sentence_vector, training=False, with_features=False):
         """D's logits for (image, sentence vector) pairs, augmented in training (``augment_*``).
 
@@ -654,14 +689,51 @@ class TextToImageGAN(AdversarialModel):
         projection D, from the same forward pass: ``(logits, features)``.
         """
         if training:
-            images = self.shift_randomly(images, self.config.augment_translation)
-        if training and self.config.augment_dihedral:
-            images = augmentation.rotate_and_flip_randomly(images, self.config.augment_dihedral,
-                                                           seed=self.seed_generator)
+            images = self.augmented(images)
+        return self._call_discriminator(images, sentence_vector, training, with_features)
+
+    def _call_discriminator(self, images, sentence_vector, training, with_features):
         if not with_features:
             return self.discriminator([images, sentence_vector], training=training)
         logits, feature_map = self._discriminator_with_features()([images, sentence_vector], training=training)
         return logits, tf.reduce_mean(tf.cast(feature_map, tf.float32), axis=[1, 2])
+
+    def discriminator_logits_per_part(self, parts, training=False, with_features=False):
+        """D's logits for several batches of (images, sentence vectors), as one call per batch gives them.
+
+        The fused step (`STEP_IMPLEMENTATIONS`) augments each batch as its
+        own call would (the same random draws, in the same order), stacks
+        them and calls D once, each batch normalised by its own batch-norm
+        moments (`lstmgan_tf.layers.batch_norm.moments_per_part`): one
+        convolution on 3B images instead of three on B. The reference step
+        calls D once per batch.
+
+        Args:
+            parts: a list of ``(images (N_i, H, W, 3), sentence_vector (N_i, S))``.
+            training: training mode (augmentation, batch statistics).
+            with_features: also return the pooled features of the *first*
+                part (see `discriminator_logits`).
+
+        Returns:
+            ``(logits, features)``: a list with each part's ``(N_i, 1)``
+            logits, and the first part's features or `None`.
+        """
+        if self.step_implementation == "reference":
+            outputs = [self.discriminator_logits(images, vectors, training, with_features and index == 0)
+                       for index, (images, vectors) in enumerate(parts)]
+            if not with_features:
+                return outputs, None
+            return [outputs[0][0], *outputs[1:]], outputs[0][1]
+        images = [self.augmented(part_images) if training else part_images for part_images, _ in parts]
+        sizes = [tf.shape(part_images)[0] for part_images in images]
+        vectors = tf.concat([tf.cast(part_vectors, tf.float32) for _, part_vectors in parts], 0)
+        with batch_norm.moments_per_part(sizes):
+            outputs = self._call_discriminator(tf.concat(images, 0), vectors, training, with_features)
+        logits, features = outputs if with_features else (outputs, None)
+        split_sizes = tf.stack(sizes)
+        if features is not None:
+            features = tf.split(features, split_sizes, num=len(parts))[0]
+        return tf.split(logits, split_sizes, num=len(parts)), features
 
     def _discriminator_with_features(self) -> keras.Model:
         """D with a second output, the feature map its projection pools (same layers, same weights).
@@ -705,14 +777,13 @@ class TextToImageGAN(AdversarialModel):
             is this replica's share of the global mean over captions.
         """
         contrastive = self.config.contrastive_loss_weight
-        if contrastive:
-            real_logits, real_features = self.discriminator_logits(
-                real_images, sentence_vector, training=training, with_features=True
-            )
-        else:
-            real_logits = self.discriminator_logits(real_images, sentence_vector, training=training)
-        mismatched_logits = self.discriminator_logits(mismatched_images, sentence_vector, training=training)
-        fake_logits = self.fake_logits(fake_images, sentence_vector, pair_caption, training=training)
+        parts = [(real_images, sentence_vector), (mismatched_images, sentence_vector),
+                 (fake_images, tf.gather(sentence_vector, pair_caption))]
+        if swapped is not None:
+            swapped_vector, swap_valid = swapped
+            parts.append((real_images, swapped_vector))
+        logits, real_features = self.discriminator_logits_per_part(parts, training, with_features=bool(contrastive))
+        real_logits, mismatched_logits, fake_logits = logits[:3]
         loss_kind = self.config.gan_loss
         if loss_kind == "cross_entropy":
             per_caption = per_example_bce(real_logits, 1.0 - self.label_smoothing)
@@ -720,10 +791,8 @@ class TextToImageGAN(AdversarialModel):
             per_caption = adversarial_terms(real_logits, "real", loss_kind)
         per_caption += tf.cast(mismatch_valid, tf.float32) * adversarial_terms(mismatched_logits, "fake", loss_kind)
         if swapped is not None:
-            swapped_vector, swap_valid = swapped
-            swapped_logits = self.discriminator_logits(real_images, swapped_vector, training=training)
             per_caption += self.config.swapped_caption_weight * tf.cast(swap_valid, tf.float32) * (
-                adversarial_terms(swapped_logits, "fake", loss_kind)
+                adversarial_terms(logits[3], "fake", loss_kind)
             )
         if contrastive:
             rows = tf.range(tf.shape(real_features)[0])
@@ -773,6 +842,12 @@ class TextToImageGAN(AdversarialModel):
         return tf.nn.compute_average_loss(per_pair, global_batch_size=global_batch_size), fake_logits
 
     def train_step(self, data):
+        if self.step_implementation == "reference":
+            with batch_norm.keras_moments():
+                return self._train_step(data)
+        return self._train_step(data)
+
+    def _train_step(self, data):
         batch, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         # Eager steps (run_eagerly=True) may get NumPy arrays.
         batch = {key: tf.convert_to_tensor(value) for key, value in batch.items()}
@@ -780,6 +855,15 @@ class TextToImageGAN(AdversarialModel):
         real_images = batch[IMAGE]
         batch_size = tf.shape(real_images)[0]
         global_batch_size = self.global_batch_size(batch_size)
+
+        # The LSTM (GAN-CLS: the text projection) does not change until G's
+        # update, so the fused step reads the captions once, on G's tape, and
+        # D's images and G's are made from that reading.
+        generator_tape = tf.GradientTape()
+        encoded = None
+        if self.step_implementation == "fused":
+            with generator_tape:
+                encoded = self.encode_captions(caption_tokens, sentence_vector, training=True)
 
         # When G's images are not random (no noise, no sampled words: the
         # paper's LSTM-CGAN), G's update would make again the images D's
@@ -792,9 +876,8 @@ class TextToImageGAN(AdversarialModel):
         # it costs anything (README, "Cheaper steps on the same machine").
         reuse = not self.draws_random_images
         if reuse:
-            generator_tape = tf.GradientTape()
             with generator_tape:
-                generated = self.fake_pairs(caption_tokens, sentence_vector, training=True)
+                generated = self.fake_pairs(caption_tokens, sentence_vector, training=True, encoded=encoded)
 
         # Train the discriminator (Algorithm 1, lines 2-5). Without noise, G
         # gives the same images at every D update of a step (its weights do
@@ -802,7 +885,7 @@ class TextToImageGAN(AdversarialModel):
         fakes = generated if reuse else None
         for _ in range(self.discriminator_steps):
             if fakes is None or self.draws_noise:
-                fakes = self.fake_pairs(caption_tokens, sentence_vector, training=True)
+                fakes = self.fake_pairs(caption_tokens, sentence_vector, training=True, encoded=encoded)
             fake_images, pair_caption, pair_weight = fakes
             mismatched_position, mismatch_valid = choose_mismatched(
                 batch[IMAGE_INDEX], self.seed_generator, sentence_vector, self.config.mismatch_temperature
@@ -819,10 +902,12 @@ class TextToImageGAN(AdversarialModel):
         # Train the generator (and, for the LSTM-CGAN, the LSTM) (lines 6-8):
         # it wants D to call its images real for their caption.
         for g_step in range(self.generator_steps):
+            if g_step:
+                # G's last update moved the LSTM: the captions are read again.
+                generator_tape, encoded = tf.GradientTape(), None
             if g_step or not reuse:
-                generator_tape = tf.GradientTape()
                 with generator_tape:
-                    generated = self.fake_pairs(caption_tokens, sentence_vector, training=True)
+                    generated = self.fake_pairs(caption_tokens, sentence_vector, training=True, encoded=encoded)
             with generator_tape:
                 g_loss, _ = self.generator_loss(
                     sentence_vector, *generated, global_batch_size, training=True, image_index=batch[IMAGE_INDEX],

@@ -37,7 +37,11 @@ class WordLoopLSTMCGAN(LSTMCGAN):
     timed against.
     """
 
-    def fake_pairs(self, caption_tokens, sentence_vector=None, training=False):
+    def encode_captions(self, caption_tokens, sentence_vector=None, training=False):
+        # The loop steps the LSTM cell itself, word by word.
+        return None
+
+    def fake_pairs(self, caption_tokens, sentence_vector=None, training=False, encoded=None):
         caption_tokens = tf.convert_to_tensor(caption_tokens)
         batch_size, length = tf.shape(caption_tokens)[0], int(caption_tokens.shape[1])
         word_vectors = self.word_embedding(caption_tokens)
@@ -55,6 +59,25 @@ class WordLoopLSTMCGAN(LSTMCGAN):
             weights.append(tf.math.divide_no_nan(loss_mask[:, t], words_per_caption))
         pair_caption = tf.tile(tf.range(tf.cast(batch_size, tf.int64)), [length])
         return tf.concat(images, 0), pair_caption, tf.concat(weights, 0)
+
+    def discriminator_logits_per_part(self, parts, training=False, with_features=False):
+        """One D call per part, and one per word for the generated images (the third part)."""
+        if with_features:
+            raise ValueError("the word loop has no contrastive term (contrastive_loss_weight=0).")
+        captions = parts[0][0].shape[0]
+        logits = []
+        for index, (images, vectors) in enumerate(parts):
+            if training:
+                images = self.augmented(images)
+            if index != 2:
+                logits.append(self.discriminator([images, vectors], training=training))
+                continue
+            words = images.shape[0] // captions
+            logits.append(tf.concat([
+                self.discriminator([word_images, word_vectors], training=training)
+                for word_images, word_vectors in zip(tf.split(images, words), tf.split(vectors, words))
+            ], 0))
+        return logits, None
 
     def fake_logits(self, fake_images, sentence_vector, pair_caption, training=False):
         # One D call per word, on the whole batch (the images come word
