@@ -24,3 +24,11 @@ __version__ = "0.1.0"
 # first imported, so this works for ``python -m lstmgan_tf``; the Makefile
 # exports it for notebooks and tests. An explicit ``TF_ENABLE_ONEDNN_OPTS=0`` wins.
 _os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
+
+# Thread pools sized for the kit's small operations (`lstmgan_tf.host.thread_settings`),
+# read by TensorFlow when it starts, like the variable above; variables already set win.
+if _os.environ.get("LSTMGAN_THREADS", "kit") != "tensorflow":
+    from lstmgan_tf.host import thread_settings as _thread_settings
+
+    for _name, _value in _thread_settings().items():
+        _os.environ.setdefault(_name, _value)

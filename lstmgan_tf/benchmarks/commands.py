@@ -12,6 +12,7 @@ TensorFlow is imported only when a benchmark runs, so ``--help`` stays fast.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 
@@ -61,6 +62,27 @@ def _run_dcgan(args) -> int:
     return 0
 
 
+def _run_steps(args) -> int:
+    from lstmgan_tf.benchmarks import steps
+
+    if args.in_process:
+        # One configuration, in this process (what the parent process runs per configuration).
+        from lstmgan_tf import config
+
+        results = steps.measure(args.steps, config.get_profile(args.profile), args.in_process, args.repeats,
+                                attainable=not args.no_attainable)
+        print(json.dumps(results))
+        return 0
+    results = steps.benchmark_steps(args.steps, args.profile, args.configurations, args.repeats, args.rounds)
+    print(steps.format_table(results["results"], results["host"]))
+    if args.out:
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        with open(args.out, "w", encoding="utf-8") as handle:
+            json.dump(results, handle, indent=2)
+        print(f"wrote {args.out}")
+    return 0
+
+
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser("benchmark", help="time the kit's layers and training steps")
     benchmarks = parser.add_subparsers(dest="benchmark", metavar="BENCHMARK", required=True)
@@ -105,3 +127,21 @@ def add_parser(subparsers) -> None:
         help="time with XLA off, on, or both (default both)",
     )
     dcgan.set_defaults(func=_run_dcgan)
+
+    from lstmgan_tf.benchmarks.steps import CONFIGURATIONS, STEP_NAMES
+
+    steps = benchmarks.add_parser(
+        "steps", help="training steps: FLOPs, achieved and attainable GFLOP/s, reference vs the kit's step",
+        description="How close the training steps come to what this CPU can do (lstmgan_tf.benchmarks.steps).",
+    )
+    steps.add_argument("--steps", nargs="+", choices=STEP_NAMES, default=list(STEP_NAMES))
+    steps.add_argument("--profile", default="classroom", help="sizes from this profile (default classroom)")
+    steps.add_argument("--configurations", nargs="+", choices=tuple(CONFIGURATIONS), default=list(CONFIGURATIONS),
+                       help="default: all")
+    steps.add_argument("--repeats", type=int, default=10, help="timed steps per configuration (default 10)")
+    steps.add_argument("--rounds", type=int, default=1, help="run the configurations this many times, "
+                       "interleaved, and keep each one's median (default 1)")
+    steps.add_argument("--out", default=None, help="also write the results to this JSON file")
+    steps.add_argument("--in-process", default=None, help=argparse.SUPPRESS)
+    steps.add_argument("--no-attainable", action="store_true", help=argparse.SUPPRESS)
+    steps.set_defaults(func=_run_steps)

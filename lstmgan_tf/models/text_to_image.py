@@ -49,14 +49,22 @@ from lstmgan_tf.models.text_inputs import (
 )
 
 LOSS_POSITIONS = ("every_word", "last_word")
-#: How `TextToImageGAN.train_step` computes Algorithm 1's step; both are the
-#: same maths. ``"fused"`` (the default): each D update calls D once on the
-#: real, mismatched and generated images stacked, with batch-norm moments per
-#: part (`lstmgan_tf.layers.batch_norm`), and the LSTM reads the captions once
-#: per step. ``"reference"``: the step as the kit first wrote it, one D call
-#: per kind of image and the LSTM run for D's and for G's images, kept so that
-#: the tests and ``python -m lstmgan_tf benchmark steps`` compare the two.
-STEP_IMPLEMENTATIONS = ("fused", "reference")
+#: How `TextToImageGAN.train_step` computes Algorithm 1's step; all are the
+#: same maths (``tests/test_training_steps.py``).
+#:
+#: - ``"parallel"`` (the default): the LSTM reads the captions once per step,
+#:   batch norm takes local moments on one replica, and each D update calls D
+#:   once per kind of image (real, mismatched, generated): three independent
+#:   calls, which TensorFlow runs side by side on a CPU's cores.
+#: - ``"stacked"``: the same, but one D call per update on the three kinds
+#:   stacked, each normalised by its own batch-norm moments
+#:   (`lstmgan_tf.layers.batch_norm`): fewer, larger convolutions. On two CPU
+#:   cores it is slower than ``"parallel"`` (``python -m lstmgan_tf benchmark
+#:   steps``); it is kept for machines where one large call wins.
+#: - ``"reference"``: the step as the kit first wrote it (the LSTM run for D's
+#:   images and again for G's, Keras's synchronised batch-norm moments), kept
+#:   so that the tests and the benchmark compare against it.
+STEP_IMPLEMENTATIONS = ("parallel", "stacked", "reference")
 
 
 
@@ -484,9 +492,8 @@ class TextToImageGAN(AdversarialModel):
             generator_steps=2`` gives that schedule.
         seed: seed of the model's `keras.random.SeedGenerator` (caption
             choice, mismatched images, noise).
-        step_implementation: one of `STEP_IMPLEMENTATIONS`: ``"fused"`` (the
-            default) or ``"reference"``, the same maths computed the slower
-            way the kit first wrote it.
+        step_implementation: one of `STEP_IMPLEMENTATIONS` (default
+            ``"parallel"``): how a training step computes the same maths.
         **kwargs: passed to `keras.Model`.
     """
 
@@ -504,7 +511,8 @@ class TextToImageGAN(AdversarialModel):
         """
         return self.draws_noise
 
-    def __init__(self, discriminator_steps=2, generator_steps=1, seed=None, step_implementation="fused", **kwargs):
+    def __init__(self, discriminator_steps=2, generator_steps=1, seed=None, step_implementation="parallel",
+                 **kwargs):
         super().__init__(
             discriminator_steps=discriminator_steps, generator_steps=generator_steps, seed=seed, **kwargs
         )
@@ -701,12 +709,12 @@ class TextToImageGAN(AdversarialModel):
     def discriminator_logits_per_part(self, parts, training=False, with_features=False):
         """D's logits for several batches of (images, sentence vectors), as one call per batch gives them.
 
-        The fused step (`STEP_IMPLEMENTATIONS`) augments each batch as its
-        own call would (the same random draws, in the same order), stacks
+        The ``"stacked"`` step (`STEP_IMPLEMENTATIONS`) augments each batch as
+        its own call would (the same random draws, in the same order), stacks
         them and calls D once, each batch normalised by its own batch-norm
         moments (`lstmgan_tf.layers.batch_norm.moments_per_part`): one
-        convolution on 3B images instead of three on B. The reference step
-        calls D once per batch.
+        convolution on 3B images instead of three on B. The others call D
+        once per batch.
 
         Args:
             parts: a list of ``(images (N_i, H, W, 3), sentence_vector (N_i, S))``.
@@ -718,7 +726,7 @@ class TextToImageGAN(AdversarialModel):
             ``(logits, features)``: a list with each part's ``(N_i, 1)``
             logits, and the first part's features or `None`.
         """
-        if self.step_implementation == "reference":
+        if self.step_implementation != "stacked":
             outputs = [self.discriminator_logits(images, vectors, training, with_features and index == 0)
                        for index, (images, vectors) in enumerate(parts)]
             if not with_features:
@@ -857,11 +865,11 @@ class TextToImageGAN(AdversarialModel):
         global_batch_size = self.global_batch_size(batch_size)
 
         # The LSTM (GAN-CLS: the text projection) does not change until G's
-        # update, so the fused step reads the captions once, on G's tape, and
-        # D's images and G's are made from that reading.
+        # update, so the step reads the captions once, on G's tape, and D's
+        # images and G's are made from that reading.
         generator_tape = tf.GradientTape()
         encoded = None
-        if self.step_implementation == "fused":
+        if self.step_implementation != "reference":
             with generator_tape:
                 encoded = self.encode_captions(caption_tokens, sentence_vector, training=True)
 

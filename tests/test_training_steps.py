@@ -1,9 +1,9 @@
-"""The fused training step computes what the reference step computes.
+"""The kit's training steps compute what the reference step computes.
 
-Each test builds two models with the same weights and seed, one with
-``step_implementation="reference"`` (one D call per kind of image, the LSTM
-run for D's images and again for G's, Keras's synchronised batch-norm moments)
-and one ``"fused"``, runs one training step on the same batch and compares
+Each test builds models with the same weights and seed, one with
+``step_implementation="reference"`` (the LSTM run for D's images and again
+for G's, Keras's synchronised batch-norm moments), one ``"parallel"`` (the
+default) and one ``"stacked"`` (one D call per update), runs one training step on the same batch and compares
 the losses, every weight and every batch-norm statistic afterwards. The
 optimizers are plain SGD, so a weight's change is its gradient times the
 learning rate: equal weights mean equal gradients (Adam's first step is
@@ -82,24 +82,28 @@ def one_step(model, batch):
 
 @pytest.fixture
 def local_moments(monkeypatch):
-    """The reference step with the fused step's batch-norm moments: the other rewrites alone."""
+    """The reference step with the faster steps' batch-norm moments: the other rewrites alone."""
     monkeypatch.setattr(batch_norm, "keras_moments_active", lambda: False)
 
 
 def assert_same_step(build, batch):
     reference_logs, reference_weights = one_step(build("reference"), batch)
-    fused_logs, fused_weights = one_step(build("fused"), batch)
+    for step_implementation in ("parallel", "stacked"):
+        assert_same_results(*one_step(build(step_implementation), batch), reference_logs, reference_weights)
+
+
+def assert_same_results(logs, weights, reference_logs, reference_weights):
     for key, value in reference_logs.items():
-        np.testing.assert_allclose(fused_logs[key], value, rtol=1e-4, atol=1e-5, err_msg=key)
-    assert fused_weights.keys() == reference_weights.keys()
+        np.testing.assert_allclose(logs[key], value, rtol=1e-4, atol=1e-5, err_msg=key)
+    assert weights.keys() == reference_weights.keys()
     moved = 0
     for path, value in reference_weights.items():
-        np.testing.assert_allclose(fused_weights[path], value, rtol=2e-4, atol=2e-5, err_msg=path)
+        np.testing.assert_allclose(weights[path], value, rtol=2e-4, atol=2e-5, err_msg=path)
         moved += path.endswith(("moving_mean", "moving_variance"))
     assert moved, "the step updated no batch-norm statistics"
 
 
-def test_fused_classroom_step_equals_todays_step():
+def test_classroom_step_equals_todays_step():
     assert_same_step(lambda step: lstm_cgan(step), make_batch(captions_per_image=2))
 
 
@@ -111,13 +115,13 @@ def test_fused_classroom_step_equals_todays_step():
     ("fast", {"contrastive_loss_weight": 1.0, "swapped_caption_weight": 0.5, "augment_translation": 0.125,
               "generator_ema": 0.9}),
 ])
-def test_fused_lstm_cgan_step_equals_the_reference_step(recipe, overrides):
+def test_lstm_cgan_step_equals_the_reference_step(recipe, overrides):
     swaps = 3 if overrides.get("swapped_caption_weight") else 0
     batch = make_batch(captions_per_image=2, swaps=swaps)
     assert_same_step(lambda step: lstm_cgan(step, recipe, **overrides), batch)
 
 
-def test_fused_gan_cls_step_equals_the_reference_step():
+def test_gan_cls_step_equals_the_reference_step():
     assert_same_step(gan_cls, make_batch())
 
 
@@ -137,9 +141,9 @@ def test_local_moments_equal_kerass_synchronised_moments():
         np.testing.assert_allclose(local.numpy(), synchronised.numpy(), rtol=1e-5, atol=1e-6)
 
 
-def test_reference_and_fused_models_start_the_same_and_the_choice_is_checked():
-    np.testing.assert_array_equal(lstm_cgan("reference").get_weights()[0], lstm_cgan("fused").get_weights()[0])
-    with pytest.raises(ValueError, match="step_implementation='quick'.*fused"):
+def test_reference_and_stacked_models_start_the_same_and_the_choice_is_checked():
+    np.testing.assert_array_equal(lstm_cgan("reference").get_weights()[0], lstm_cgan("stacked").get_weights()[0])
+    with pytest.raises(ValueError, match="step_implementation='quick'.*parallel"):
         lstm_cgan("quick")
 
 
