@@ -25,9 +25,11 @@ __version__ = "0.1.0"
 # exports it for notebooks and tests. An explicit ``TF_ENABLE_ONEDNN_OPTS=0`` wins.
 _os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
-# Thread pools sized for the kit's small operations (`lstmgan_tf.host.thread_settings`),
-# read by TensorFlow when it starts, like the variable above; variables already set win.
-if _os.environ.get("LSTMGAN_THREADS", "kit") != "tensorflow":
+# ``LSTMGAN_THREADS=small-ops``: thread pools sized for many small operations
+# (`lstmgan_tf.host.thread_settings`), read by TensorFlow when it starts, like
+# the variable above. Off by default: it speeds the classroom LSTM-CGAN step
+# and slows the DCGAN's (`python -m lstmgan_tf benchmark steps`).
+if _os.environ.get("LSTMGAN_THREADS") == "small-ops":
     from lstmgan_tf.host import thread_settings as _thread_settings
 
     for _name, _value in _thread_settings().items():

@@ -59,20 +59,18 @@ def describe_host() -> str:
     return text + (f", {' + '.join(reversed(features))}" if features else "")
 
 
-#: Set ``LSTMGAN_THREADS=tensorflow`` to leave TensorFlow's thread pools at its own defaults.
-THREADS_VARIABLE = "LSTMGAN_THREADS"
-
-
 def thread_settings(cores: int | None = None) -> dict[str, str]:
-    """The thread-pool sizes the kit asks TensorFlow for, as environment variables.
+    """Thread-pool sizes for many small operations, as TensorFlow's environment variables.
 
-    The kit's steps are many small operations (a classroom step runs D on 32
-    images of 32 pixels). On up to two cores, one thread per operation and as
-    many operations at once as cores beats TensorFlow's default (every
-    operation split over all cores, as many at once): the classroom LSTM-CGAN
-    step takes about 0.85x the time (``python -m lstmgan_tf benchmark
-    steps``). On more cores the kit keeps TensorFlow's defaults, which nothing
-    here has measured against.
+    What ``LSTMGAN_THREADS=small-ops`` asks TensorFlow for (read when it
+    starts). On up to two cores: one thread per operation and as many
+    operations at once as cores, instead of TensorFlow's default (each
+    operation split over all cores, and as many at once). On a 2-core AVX2
+    host it took the classroom LSTM-CGAN step to 0.76x of the reference
+    step's time and GAN-CLS's to 0.95x, but the DCGAN's to 1.27x, whose
+    operations are fewer and larger (``python -m lstmgan_tf benchmark
+    steps``); so it is not the default. On more cores it asks for nothing:
+    nothing here has measured it there.
 
     Args:
         cores: the usable cores (default: `usable_cores`).

@@ -70,18 +70,18 @@ def test_text_step_passes_count_what_the_step_runs():
 def test_benchmark_steps_times_each_configuration_against_the_reference(tmp_path, capsys):
     out = tmp_path / "steps.json"
     code = cli.main(["benchmark", "steps", "--profile", "smoke", "--steps", "dcgan", "gan_cls",
-                     "--configurations", "reference", "kit", "--repeats", "1", "--out", str(out)])
+                     "--configurations", "reference", "small_ops", "--repeats", "1", "--out", str(out)])
     assert code == 0
     printed = capsys.readouterr().out
     assert "host: " in printed and "achieved/att" in printed
     rows = [line.split() for line in printed.splitlines() if line.startswith(("dcgan ", "gan_cls "))]
-    assert [row[:2] for row in rows] == [["dcgan", "reference"], ["dcgan", "kit"],
-                                         ["gan_cls", "reference"], ["gan_cls", "kit"]]
+    assert [row[:2] for row in rows] == [["dcgan", "reference"], ["dcgan", "small_ops"],
+                                         ["gan_cls", "reference"], ["gan_cls", "small_ops"]]
     assert rows[0][4] == "1.00"  # the reference against itself
     import json
 
     results = json.loads(out.read_text())["results"]
-    for configuration in ("reference", "kit"):
+    for configuration in ("reference", "small_ops"):
         for name in ("dcgan", "gan_cls"):
             row = results[configuration][name]
             assert row["seconds"] > 0 and row["gflop"] > 0 and row["attainable_float32"] > 0

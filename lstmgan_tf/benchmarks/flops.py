@@ -71,7 +71,7 @@ def _counted(layer, time_steps: int) -> list[CountedLayer]:
         multiply_adds = output_shape[1] * output_shape[2] * kernel_h * kernel_w * input_channels * conv.filters
         return [CountedLayer(layer.name, "conv", 2 * int(multiply_adds), shape)]
     if isinstance(layer, keras.layers.LSTM):
-        inputs, units = layer.cell.kernel.shape
+        inputs, units = layer.cell.kernel.shape[0], layer.cell.units  # The kernel holds the 4 gates.
         return [CountedLayer(layer.name, "lstm", 2 * 4 * units * (inputs + units) * time_steps)]
     if isinstance(layer, keras.layers.Dense):
         # Every dense layer of the kit's GANs maps one vector per example.

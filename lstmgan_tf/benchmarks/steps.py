@@ -14,10 +14,11 @@ For the DCGAN, the LSTM-CGAN and GAN-CLS at a profile's sizes (default
 
 Configurations (`CONFIGURATIONS`) are the same maths computed differently;
 each runs in its own process, because TensorFlow's thread pools are set once
-per process: ``reference`` is the step as the kit first wrote it with
-TensorFlow's default threads, ``kit`` the default step with the kit's thread
-settings (`lstmgan_tf.host.thread_settings`), ``stacked`` one D call per
-update (`lstmgan_tf.models.text_to_image.STEP_IMPLEMENTATIONS`).
+per process: ``reference`` is the step as the kit first wrote it,
+``parallel`` the kit's default step and ``stacked`` one D call per update
+(`lstmgan_tf.models.text_to_image.STEP_IMPLEMENTATIONS`), all with
+TensorFlow's default threads; ``small_ops`` the default step with
+``LSTMGAN_THREADS=small-ops`` (`lstmgan_tf.host.thread_settings`).
 ``--rounds 2`` runs the configurations twice, interleaved, and keeps each
 one's median: timings on a shared machine drift.
 """
@@ -33,11 +34,12 @@ import time
 import numpy as np
 
 STEP_NAMES = ("dcgan", "lstm_cgan", "gan_cls")
-#: name -> (the text models' step implementation, whether the kit's thread settings apply).
+#: name -> (the text models' step implementation, whether ``LSTMGAN_THREADS=small-ops`` applies).
 CONFIGURATIONS = {
     "reference": ("reference", False),
-    "kit": ("parallel", True),
-    "stacked": ("stacked", True),
+    "parallel": ("parallel", False),
+    "stacked": ("stacked", False),
+    "small_ops": ("parallel", True),
 }
 ATTAINABLE_BATCH = 256
 
@@ -183,13 +185,11 @@ def measure(step_names, profile, step_implementation: str, repeats: int = 10, at
 
 def run_configuration(configuration: str, step_names, profile_name: str, repeats: int, attainable: bool) -> dict:
     """Runs one configuration in a fresh process (its own thread pools) and returns its results."""
-    step_implementation, kit_threads = CONFIGURATIONS[configuration]
+    step_implementation, small_ops_threads = CONFIGURATIONS[configuration]
     env = dict(os.environ)
-    if not kit_threads:
-        # TensorFlow's own defaults: one pool as wide as the machine for each.
-        env.pop("TF_NUM_INTEROP_THREADS", None)
-        env.pop("TF_NUM_INTRAOP_THREADS", None)
-        env["LSTMGAN_THREADS"] = "tensorflow"
+    env.pop("TF_NUM_INTEROP_THREADS", None)
+    env.pop("TF_NUM_INTRAOP_THREADS", None)
+    env["LSTMGAN_THREADS"] = "small-ops" if small_ops_threads else "tensorflow"
     command = [sys.executable, "-m", "lstmgan_tf", "benchmark", "steps", "--in-process", step_implementation,
                "--profile", profile_name, "--repeats", str(repeats), "--steps", *step_names]
     if not attainable:
@@ -223,8 +223,8 @@ def benchmark_steps(step_names=STEP_NAMES, profile_name: str = "classroom", conf
                     repeats: int = 10, rounds: int = 1, verbose: bool = True) -> dict:
     """Runs every configuration (``rounds`` times, interleaved) and returns the median of each.
 
-    The attainable rates are measured once, in the first configuration that
-    uses the kit's threads (they do not depend on the step).
+    The attainable rates are measured once, in the first configuration with
+    TensorFlow's default threads (they do not depend on the step).
     """
     from lstmgan_tf.host import describe_host
 
@@ -232,7 +232,7 @@ def benchmark_steps(step_names=STEP_NAMES, profile_name: str = "classroom", conf
     if unknown:
         raise ValueError(f"unknown configuration(s) {', '.join(unknown)}; choose from {', '.join(CONFIGURATIONS)}.")
     runs = {configuration: [] for configuration in configurations}
-    attainable_in = next((c for c in configurations if CONFIGURATIONS[c][1]), configurations[0])
+    attainable_in = next((c for c in configurations if not CONFIGURATIONS[c][1]), configurations[0])
     for round_index in range(rounds):
         for configuration in configurations:
             if verbose:
