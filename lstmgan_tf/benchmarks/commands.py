@@ -1,11 +1,13 @@
-"""``python -m lstmgan_tf benchmark lstm|cgan|dcgan``: the kit's speed benchmarks.
+"""``python -m lstmgan_tf benchmark lstm|cgan|dcgan|steps``: the kit's speed benchmarks.
 
 - ``lstm``: the hand-written LSTM against ``keras.layers.LSTM``
   (`lstmgan_tf.benchmarks.lstm`);
 - ``cgan``: the LSTM-CGAN's vectorised step against the word loop and against
   n GAN-CLS steps (`lstmgan_tf.benchmarks.cgan`);
 - ``dcgan``: the DCGAN's training throughput, with and without XLA
-  (`lstmgan_tf.benchmarks.dcgan`).
+  (`lstmgan_tf.benchmarks.dcgan`);
+- ``steps``: the training steps' FLOPs and achieved against attainable
+  GFLOP/s, the reference step beside the kit's (`lstmgan_tf.benchmarks.steps`).
 
 TensorFlow is imported only when a benchmark runs, so ``--help`` stays fast.
 """
@@ -41,15 +43,21 @@ def _run_lstm(args) -> int:
     return 0
 
 
+def _write_json(results: dict, path) -> None:
+    """Writes a benchmark's results to ``path`` (``--out``), when given."""
+    if not path:
+        return
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(results, handle, indent=2)
+    print(f"wrote {path}")
+
+
 def _run_cgan(args) -> int:
     from lstmgan_tf.benchmarks.cgan import benchmark_cgan
 
     results = benchmark_cgan(args.profile, words=args.words, repeats=args.repeats, seed=args.seed)
-    if args.out:
-        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-        with open(args.out, "w", encoding="utf-8") as handle:
-            json.dump(results, handle, indent=2)
-        print(f"wrote {args.out}")
+    _write_json(results, args.out)
     return 0
 
 
@@ -75,11 +83,7 @@ def _run_steps(args) -> int:
         return 0
     results = steps.benchmark_steps(args.steps, args.profile, args.configurations, args.repeats, args.rounds)
     print(steps.format_table(results["results"], results["host"]))
-    if args.out:
-        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-        with open(args.out, "w", encoding="utf-8") as handle:
-            json.dump(results, handle, indent=2)
-        print(f"wrote {args.out}")
+    _write_json(results, args.out)
     return 0
 
 
