@@ -74,10 +74,16 @@ def gan_cls(step_implementation, **overrides):
     return GANCLS(model_config, seed=3, step_implementation=step_implementation)
 
 
+LEARNING_RATE = 0.01
+
+
 def one_step(model, batch):
-    model.compile(d_optimizer=keras.optimizers.SGD(0.5), g_optimizer=keras.optimizers.SGD(0.5))
+    """The step's logs, and each weight's change (SGD: minus the learning rate times its gradients)."""
+    before = {w.path: w.numpy() for w in model.weights}
+    model.compile(d_optimizer=keras.optimizers.SGD(LEARNING_RATE), g_optimizer=keras.optimizers.SGD(LEARNING_RATE))
     logs = tf.function(model.train_step)(batch)
-    return {key: float(value) for key, value in logs.items()}, {w.path: w.numpy() for w in model.weights}
+    return {key: float(value) for key, value in logs.items()}, {w.path: w.numpy() - before[w.path]
+                                                                 for w in model.weights}
 
 
 @pytest.fixture
@@ -87,19 +93,22 @@ def local_moments(monkeypatch):
 
 
 def assert_same_step(build, batch):
-    reference_logs, reference_weights = one_step(build("reference"), batch)
+    reference_logs, reference_changes = one_step(build("reference"), batch)
     for step_implementation in ("parallel", "stacked"):
-        assert_same_results(*one_step(build(step_implementation), batch), reference_logs, reference_weights)
+        assert_same_results(*one_step(build(step_implementation), batch), reference_logs, reference_changes)
 
 
-def assert_same_results(logs, weights, reference_logs, reference_weights):
+def assert_same_results(logs, changes, reference_logs, reference_changes):
     for key, value in reference_logs.items():
         np.testing.assert_allclose(logs[key], value, rtol=1e-4, atol=1e-5, err_msg=key)
-    assert weights.keys() == reference_weights.keys()
+    assert changes.keys() == reference_changes.keys()
     moved = 0
-    for path, value in reference_weights.items():
-        np.testing.assert_allclose(weights[path], value, rtol=2e-4, atol=2e-5, err_msg=path)
-        moved += path.endswith(("moving_mean", "moving_variance"))
+    for path, expected in reference_changes.items():
+        # Float rounding differs between the steps (summation order): within
+        # 0.1% of the variable's largest change.
+        np.testing.assert_allclose(changes[path], expected, rtol=1e-3, atol=1e-3 * np.abs(expected).max() + 1e-9,
+                                   err_msg=path)
+        moved += path.endswith(("moving_mean", "moving_variance")) and np.abs(expected).max() > 0
     assert moved, "the step updated no batch-norm statistics"
 
 
