@@ -20,12 +20,15 @@ export TF_ENABLE_ONEDNN_OPTS ?= 1
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
 	$(PY) -m pip install -r requirements.txt
 	$(PY) -m pip install --no-deps -e .
-	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (lstmgan_tf)"
+	# The notebooks import keras before lstmgan_tf: the kernel itself carries oneDNN's
+	# variable, so any Jupyter that starts it (not only `make jupyter`) gets the fast kernels.
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (lstmgan_tf)" \
+		--env TF_ENABLE_ONEDNN_OPTS 1
 	touch $(STAMP)
 
 run: $(STAMP)

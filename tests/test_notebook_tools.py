@@ -142,3 +142,14 @@ def test_measured_times_fill_the_readme_table_and_each_notebook_opening(tmp_path
     opening = nbformat.read(notebooks[1], as_version=4).cells[0].source
     assert opening.count(nt.RUN_TIME_PREFIX) == 1 and opening.startswith("# 05_second.ipynb\n\nWhat it teaches.")
     assert "2 min 30 s at `classroom` (shipped runs); 25 min at `classroom`, training everything" in opening
+
+
+def test_the_notebooks_kernel_starts_tensorflow_with_onednn():
+    """The notebooks import keras before lstmgan_tf, so the kernel itself must carry oneDNN's variable."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    assert spec.env.get("TF_ENABLE_ONEDNN_OPTS") == "1", (
+        f"kernel {spec.resource_dir} has env {spec.env}: run `make setup` (it installs the kernel with "
+        "--env TF_ENABLE_ONEDNN_OPTS 1)"
+    )
