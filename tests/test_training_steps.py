@@ -148,6 +148,10 @@ def test_local_moments_equal_kerass_synchronised_moments():
 
     for local, synchronised in zip(moments(False), moments(True)):
         np.testing.assert_allclose(local.numpy(), synchronised.numpy(), rtol=1e-5, atol=1e-6)
+    # Two different computations: Keras's sums squares, the local one squares deviations.
+    op_types = {use_keras: {op.type for op in moments.get_concrete_function(use_keras).graph.get_operations()}
+                for use_keras in (False, True)}
+    assert "SquaredDifference" in op_types[False] and "SquaredDifference" not in op_types[True]
 
 
 def test_reference_and_stacked_models_start_the_same_and_the_choice_is_checked():

@@ -60,30 +60,26 @@ class WordLoopLSTMCGAN(LSTMCGAN):
         pair_caption = tf.tile(tf.range(tf.cast(batch_size, tf.int64)), [length])
         return tf.concat(images, 0), pair_caption, tf.concat(weights, 0)
 
+    def _word_by_word_logits(self, images, sentence_vector, captions, training):
+        """D on the generated images one word at a time: they come word after word, ``captions`` each."""
+        if training:
+            images = self.augmented(images)
+        words = images.shape[0] // captions
+        return tf.concat([
+            self.discriminator([word_images, word_vectors], training=training)
+            for word_images, word_vectors in zip(tf.split(images, words), tf.split(sentence_vector, words))
+        ], 0)
+
     def discriminator_logits_per_part(self, parts, training=False, with_features=False):
         """One D call per part, and one per word for the generated images (the third part)."""
         if with_features:
             raise ValueError("the word loop has no contrastive term (contrastive_loss_weight=0).")
         captions = parts[0][0].shape[0]
-        logits = []
-        for index, (images, vectors) in enumerate(parts):
-            if training:
-                images = self.augmented(images)
-            if index != 2:
-                logits.append(self.discriminator([images, vectors], training=training))
-                continue
-            words = images.shape[0] // captions
-            logits.append(tf.concat([
-                self.discriminator([word_images, word_vectors], training=training)
-                for word_images, word_vectors in zip(tf.split(images, words), tf.split(vectors, words))
-            ], 0))
+        logits = [self.discriminator_logits(images, vectors, training) if index != 2
+                  else self._word_by_word_logits(images, vectors, captions, training)
+                  for index, (images, vectors) in enumerate(parts)]
         return logits, None
 
     def fake_logits(self, fake_images, sentence_vector, pair_caption, training=False):
-        # One D call per word, on the whole batch (the images come word
-        # after word, a batch each; the loop needs static sizes).
-        length = fake_images.shape[0] // sentence_vector.shape[0]
-        chunks = tf.split(fake_images, length)
-        return tf.concat(
-            [self.discriminator([chunk, sentence_vector], training=training) for chunk in chunks], 0
-        )
+        return self._word_by_word_logits(fake_images, tf.gather(sentence_vector, pair_caption),
+                                         sentence_vector.shape[0], training)
