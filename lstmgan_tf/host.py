@@ -69,8 +69,10 @@ def thread_settings(cores: int | None = None) -> dict[str, str]:
     host it took the classroom LSTM-CGAN step to 0.76x of the reference
     step's time and GAN-CLS's to 0.95x, but the DCGAN's to 1.27x, whose
     operations are fewer and larger (``python -m lstmgan_tf benchmark
-    steps``); so it is not the default. On more cores it asks for nothing:
-    nothing here has measured it there.
+    steps --rounds 2 --configurations reference small_ops``; one round of
+    all configurations gave 0.86x, 1.05x and 1.06x); so it is not the
+    default. On more cores it asks for nothing: nothing here has measured
+    it there.
 
     Args:
         cores: the usable cores (default: `usable_cores`).
