@@ -1,7 +1,9 @@
 """Tools for the course notebooks: hygiene, nbval reference outputs, execution.
 
 Notebooks are committed without outputs. The few cells whose printed output is
-a check worth comparing carry ``# NBVAL_CHECK_OUTPUT``; their expected output
+a check worth comparing carry nbval's cell tag ``nbval-check-output`` (cells whose
+output varies: ``nbval-ignore-output``; tags, not ``# NBVAL_`` comments, so that a
+student reads only code); their expected output
 lives in ``tests/notebook_expected_outputs.json`` (written by
 ``python -m lstmgan_tf notebooks record``), and ``prepare`` copies the
 notebooks to ``outputs/nbval/`` with those outputs filled in, so that
@@ -30,12 +32,16 @@ import csv
 import glob
 import json
 import os
+import re
 import sys
 import time
 
 from lstmgan_tf import files
 
-CHECK_MARKER = "NBVAL_CHECK_OUTPUT"
+CHECK_TAG = "nbval-check-output"
+IGNORE_TAG = "nbval-ignore-output"
+#: A code cell whose first line is such a comment shows the test harness to the student: use the tags.
+_COMMENT_MARKER = re.compile(r"#\s*NBVAL_")
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
 STUDENT_STUB = "raise NotImplementedError(\"Your solution here.\")"
@@ -71,7 +77,8 @@ def list_notebooks(folder: str | None = None) -> list[str]:
 
 
 def is_checked(cell) -> bool:
-    return cell.cell_type == "code" and CHECK_MARKER in cell.source
+    """Whether nbval compares this cell's output (its ``nbval-check-output`` tag)."""
+    return cell.cell_type == "code" and CHECK_TAG in cell.get("metadata", {}).get("tags", [])
 
 
 def _cells_without_id(path: str) -> list[int]:
@@ -81,9 +88,10 @@ def _cells_without_id(path: str) -> list[int]:
 
 
 def dirty_cells(path: str) -> list[str]:
-    """Returns a description of each cell of a notebook that carries outputs or lacks an id.
+    """Returns a description of each cell of a notebook that carries outputs, lacks an id or shows nbval.
 
-    Cell ids key the nbval reference outputs, so every cell must keep one.
+    Cell ids key the nbval reference outputs, so every cell must keep one; nbval's
+    markers are cell tags, never a ``# NBVAL_...`` line the student reads.
     """
     notebook = _nbformat().read(path, as_version=4)
     problems = [f"{os.path.basename(path)} cell {index}: has no id" for index in _cells_without_id(path)]
@@ -94,6 +102,9 @@ def dirty_cells(path: str) -> list[str]:
             problems.append(f"{os.path.basename(path)} cell {index}: has outputs")
         if cell.get("execution_count") is not None:
             problems.append(f"{os.path.basename(path)} cell {index}: has an execution count")
+        if any(_COMMENT_MARKER.match(line.strip()) for line in cell.source.splitlines()):
+            problems.append(f"{os.path.basename(path)} cell {index}: has a '# NBVAL_' comment "
+                            f"(use the cell tag {CHECK_TAG!r} or {IGNORE_TAG!r})")
     return problems
 
 

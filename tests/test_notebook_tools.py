@@ -30,6 +30,17 @@ def test_a_cell_without_an_id_is_reported_and_strip_gives_it_one(tmp_path):
     assert nt.strip_outputs(str(path)) and nt.dirty_cells(str(path)) == []
 
 
+def test_nbval_markers_are_tags_and_a_marker_comment_is_reported(tmp_path):
+    tagged = nbformat.v4.new_code_cell("print(1)", metadata={"tags": [nt.CHECK_TAG]})
+    commented = nbformat.v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\nprint(2)")
+    path = tmp_path / "markers.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[tagged, commented]), str(path))
+    assert [nt.is_checked(cell) for cell in (tagged, commented)] == [True, False]
+    assert nt.dirty_cells(str(path)) == [
+        "markers.ipynb cell 1: has a '# NBVAL_' comment (use the cell tag 'nbval-check-output' or 'nbval-ignore-output')"
+    ]
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=os.path.basename)
 def test_notebook_opens_and_closes_like_a_tutorial(path):
     notebook = nbformat.read(path, as_version=4)
