@@ -103,6 +103,29 @@ class AdversarialModel(keras.Model):
         self.g_optimizer = g_optimizer
         self.label_smoothing = float(label_smoothing)
 
+    def get_compile_config(self):
+        """What `compile` was given, so that ``model.save("x.keras")`` keeps both optimizers."""
+        if not getattr(self, "compiled", False) or not hasattr(self, "d_optimizer"):
+            return None
+        return {
+            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
+            "label_smoothing": self.label_smoothing,
+        }
+
+    def compile_from_config(self, config):
+        """Compiles a model read by `keras.saving.load_model` as it was saved.
+
+        The optimizers are built here, so that their saved state (step count,
+        Adam moments) is restored with the weights and ``fit`` resumes.
+        """
+        self.compile(
+            d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
+            g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]),
+            label_smoothing=config["label_smoothing"],
+        )
+        self.build_optimizers()
+
     def build_optimizers(self):
         """Creates the optimizers' slot variables (Adam moments) now.
 

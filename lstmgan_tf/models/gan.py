@@ -34,6 +34,7 @@ from lstmgan_tf.models.adversarial import AdversarialModel
 from lstmgan_tf.models.losses import GAN_LOSSES, discriminator_loss, generator_loss
 
 
+@keras.saving.register_keras_serializable(package="lstmgan_tf")
 class GAN(AdversarialModel):
     """An unconditional GAN: noise -> generator -> image -> discriminator -> logit.
 
@@ -135,6 +136,8 @@ class GAN(AdversarialModel):
         return self.shift_randomly(images, self.augment_translation)
 
     def train_step(self, data):
+        # `fit` on a dataset passes the batch; `train_on_batch` passes (x, None, None).
+        data, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         real_images = data["image"] if isinstance(data, dict) else data
         batch_size = tf.shape(real_images)[0]
         global_batch_size = self.global_batch_size(batch_size)
@@ -235,7 +238,7 @@ class DCGANRecipe:
 # for the same FID within the seeds' spread), resize-convolutions (no
 # checkerboard) and the moving average of G (a better FID and a third of the
 # spread across seeds). `experiment dcgan-recipe --variants all --seeds 3`
-# measures each part (README); issue 14's probes found spectral norm with the
+# measures each part (docs/results.md); probes found spectral norm with the
 # hinge loss far slower to start at this budget, and translation adding nothing.
 DCGAN_RECIPES = {
     "paper": DCGANRecipe(),
