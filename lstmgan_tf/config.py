@@ -76,7 +76,7 @@ class Profile:
         text_gan_recipe: how the text-to-image GANs train: ``"paper"``
             (Algorithm 1 of Ouyang et al. exactly) or ``"fast"`` (projection
             D, spectral norm, hinge loss, a matching term, sampled word
-            positions: `lstmgan_tf.models.text_to_image.TEXT_GAN_RECIPES`).
+            positions: `lstmgan_tf.models.text_gan_recipe.TEXT_GAN_RECIPES`).
         grounded_encoder_epochs: training epochs of the grounded sentence
             encoder (`lstmgan_tf.text.GroundedEncoder`).
         text_epochs: training epochs of the text-to-image GANs (LSTM-CGAN,
@@ -212,7 +212,7 @@ PROFILES: dict[str, Profile] = {
         # fastest 2-core machine measured (38 min on the slowest). With
         # conditional batch norm 60 epochs lift the count from 33 / 37% to
         # 40 / 39% (two seeds) and FID from 134 / 154 to 112 / 101, for 1.5x
-        # the time (README, "Longer, or cheaper steps"); D once per step for
+        # the time (docs/results.md, "How much one run says"); D once per step for
         # 60 epochs costs what 40 did and reads 38 / 34% count. The first
         # `make run` at 60 epochs read 96% petal colour, FID 113, but 35% count.
         text_epochs=60,

@@ -78,3 +78,12 @@ def test_every_module_is_on_the_map():
         if not named:
             missing.append(relative.as_posix())
     assert not missing, f"modules missing from DEVELOPING.md's map: {missing}"
+
+
+MAX_MODULE_LINES = 600
+
+
+def test_no_module_is_longer_than_a_reader_can_hold():
+    long = {path.relative_to(PACKAGE).as_posix(): count for path in sorted(PACKAGE.rglob("*.py"))
+            if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert not long, f"modules over {MAX_MODULE_LINES} lines (split them by concept): {long}"

@@ -29,7 +29,8 @@ import tensorflow as tf
 
 from lstmgan_tf import config as _config
 from lstmgan_tf.layers import dcgan
-from lstmgan_tf.models.text_to_image import TextGANRecipe, TextToImageGAN, recipe_values
+from lstmgan_tf.models.text_gan_recipe import TextGANRecipe, recipe_values
+from lstmgan_tf.models.text_to_image import TextToImageGAN
 
 
 @dataclasses.dataclass(frozen=True)

@@ -49,15 +49,9 @@ import tensorflow as tf
 from lstmgan_tf import config as _config
 from lstmgan_tf.checks import check_in_range
 from lstmgan_tf.layers import dcgan
-from lstmgan_tf.models.text_to_image import (
-    LOSS_POSITIONS,
-    TextGANRecipe,
-    TextToImageGAN,
-    recipe_values,
-    sample_word_positions,
-    word_loss_mask,
-    word_pairs,
-)
+from lstmgan_tf.models.text_gan_recipe import TextGANRecipe, recipe_values
+from lstmgan_tf.models.text_to_image import TextToImageGAN
+from lstmgan_tf.models.word_pairs import LOSS_POSITIONS, sample_word_positions, word_loss_mask, word_pairs
 
 # --------------------------------------------------------------------------
 # The LSTM conditional GAN.

@@ -10,34 +10,32 @@ image per caption):
 - a real image of *another* picture (the "mismatched" image), right
   caption -> fake.
 
-The per-word pieces are plain functions (`word_loss_mask`, `word_pairs`,
-`choose_mismatched`, `sample_word_positions`) that the exercises and the tests
-use directly; `TextGANRecipe` holds the training recipe both models share
-(`TEXT_GAN_RECIPES` by name). A batch holds the keys of
-`lstmgan_tf.models.text_inputs`.
+Its pieces live by concept: the per-word pairs and the mismatched images in
+`lstmgan_tf.models.word_pairs`, the training recipe both models share in
+`lstmgan_tf.models.text_gan_recipe` (`TextGANRecipe`, `TEXT_GAN_RECIPES`), the
+matching and contrastive terms in `lstmgan_tf.models.matching`; they are
+imported here too, where code written before the split looks for them. A
+batch holds the keys of `lstmgan_tf.models.text_inputs`.
 
 Example:
 
 >>> import tensorflow as tf
 >>> mask = word_loss_mask(tf.constant([[5, 7, 9, 0], [3, 4, 0, 0]]))
->>> mask.numpy().astype(int).tolist()
-[[1, 1, 1, 0], [1, 1, 0, 0]]
->>> word_loss_mask(tf.constant([[5, 7, 9, 0]]), loss_at="last_word").numpy().astype(int).tolist()
-[[0, 0, 1, 0]]
+>>> positions, pair_caption, pair_weight = word_pairs(mask)  # a (caption, word) pair per loss position
+>>> pair_caption.numpy().tolist(), [round(float(weight), 2) for weight in pair_weight]
+([0, 0, 0, 1, 1], [0.33, 0.33, 0.33, 0.5, 0.5])
 """
 
 from __future__ import annotations
 
-import dataclasses
-
 import keras
 import tensorflow as tf
 
-from lstmgan_tf.checks import check_in_range, check_positive_int
-from lstmgan_tf.config import SUPPORTED_IMAGE_SIZES
 from lstmgan_tf.layers import augmentation, batch_norm, dcgan
 from lstmgan_tf.models.adversarial import AdversarialModel
-from lstmgan_tf.models.losses import GAN_LOSSES, accuracy, adversarial_terms, per_example_bce
+from lstmgan_tf.models.losses import accuracy, adversarial_terms, per_example_bce
+from lstmgan_tf.models.matching import contrastive_terms, matching_terms
+from lstmgan_tf.models.text_gan_recipe import TEXT_GAN_RECIPES, TextGANRecipe, recipe_values
 from lstmgan_tf.models.text_inputs import (
     CAPTION_COUNT,
     CAPTION_TOKENS,
@@ -47,8 +45,20 @@ from lstmgan_tf.models.text_inputs import (
     SWAP_COUNT,
     SWAPPED_SENTENCE_VECTOR,
 )
+from lstmgan_tf.models.word_pairs import (
+    LOSS_POSITIONS,
+    choose_mismatched,
+    sample_word_positions,
+    word_loss_mask,
+    word_pairs,
+)
 
-LOSS_POSITIONS = ("every_word", "last_word")
+__all__ = [
+    "LOSS_POSITIONS", "STEP_IMPLEMENTATIONS", "TEXT_GAN_RECIPES", "TextGANRecipe", "TextToImageGAN",
+    "choose_mismatched", "contrastive_terms", "matching_terms", "recipe_values", "sample_word_positions",
+    "word_loss_mask", "word_pairs",
+]
+
 #: How `TextToImageGAN.train_step` computes Algorithm 1's step; all are the
 #: same maths (``tests/test_training_steps.py``).
 #:
@@ -65,398 +75,6 @@ LOSS_POSITIONS = ("every_word", "last_word")
 #:   images and again for G's, Keras's synchronised batch-norm moments), kept
 #:   so that the tests and the benchmark compare against it.
 STEP_IMPLEMENTATIONS = ("parallel", "stacked", "reference")
-
-
-
-# --------------------------------------------------------------------------
-# The pieces of the per-word loss, as plain functions (the exercises and the
-# tests use them directly).
-# --------------------------------------------------------------------------
-
-
-def word_loss_mask(caption_tokens, loss_at: str = "every_word"):
-    """Where the adversarial loss is computed: ``(B, T)`` booleans.
-
-    Args:
-        caption_tokens: int tensor ``(B, T)`` of token ids, 0 = padding.
-        loss_at: ``"every_word"`` (the paper): every real word;
-            ``"last_word"`` (the baseline): only each caption's last real word.
-
-    Returns:
-        A boolean tensor ``(B, T)``. A caption without words has no position.
-    """
-    if loss_at not in LOSS_POSITIONS:
-        raise ValueError(f"loss_at={loss_at!r} is not supported; choose one of {LOSS_POSITIONS}.")
-    words = tf.not_equal(caption_tokens, 0)
-    if loss_at == "every_word":
-        return words
-    length = tf.shape(caption_tokens)[1]
-    positions = tf.broadcast_to(tf.range(length), tf.shape(caption_tokens))
-    last = tf.reduce_max(tf.where(words, positions, -1), axis=1)
-    # one_hot(-1) is all zeros: a caption without words keeps no position.
-    return tf.cast(tf.one_hot(last, length), tf.bool)
-
-
-def word_pairs(loss_mask):
-    """The (caption, word) pairs where the loss is computed, and their weights.
-
-    Each pair's weight is one over the number of loss positions of its caption,
-    so that summing ``weight * loss`` over the pairs of a caption gives the
-    *average* of that caption's word losses (Algorithm 1's ``1/n sum_t``).
-
-    Args:
-        loss_mask: boolean ``(B, T)`` from `word_loss_mask`.
-
-    Returns:
-        ``(positions, pair_caption, pair_weight)``: int64 ``(K, 2)`` indices
-        ``[caption, word]`` of the K pairs in row-major order, int64 ``(K,)``
-        caption of each pair and float32 ``(K,)`` weights.
-    """
-    positions = tf.where(loss_mask)
-    pair_caption = positions[:, 0]
-    words_per_caption = tf.reduce_sum(tf.cast(loss_mask, tf.float32), axis=1)
-    pair_weight = 1.0 / tf.gather(words_per_caption, pair_caption)
-    return positions, pair_caption, pair_weight
-
-
-def choose_mismatched(image_index, seed=None, sentence_vector=None, temperature: float = 0.0):
-    """For each caption of a batch, the batch position of a real image of another picture.
-
-    The mismatched image ``r*`` of Eqn 2 must never be the caption's own image.
-    Two captions of the same picture can share a batch, so the choice compares
-    *image indices*, not batch positions: position ``j`` is a candidate for
-    caption ``i`` when ``image_index[j] != image_index[i]``, and one candidate
-    is drawn uniformly (the arg-max of uniform scores over the candidates).
-
-    With a ``temperature`` and the batch's ``sentence_vector``, candidate ``j``
-    is drawn with probability proportional to ``exp(cos(s_i, s_j) / temperature)``
-    instead (the Gumbel-max trick): a *hard* mismatch, a picture whose caption
-    reads like caption ``i``, so D must look past the petal colour that
-    tells most random pairs apart (hard negatives, as in VSE++, Faghri et al.
-    2018). It needs no labels: the captions' own vectors choose.
-
-    Args:
-        image_index: int tensor ``(B,)``: which picture each batch row shows.
-        seed: a `keras.random.SeedGenerator` or an int seed.
-        sentence_vector: float ``(B, S)``: the batch's caption vectors; only
-            read with a ``temperature``.
-        temperature: 0 (the paper: uniform) or the softmax temperature of the
-            similarity-weighted draw.
-
-    Returns:
-        ``(mismatched_position, valid)``: int64 ``(B,)`` batch positions and a
-        boolean ``(B,)`` that is `False` for a caption with no candidate (every
-        row of the batch shows its picture); its position is then arbitrary and
-        its loss term must be dropped.
-    """
-    image_index = tf.reshape(image_index, [-1])
-    batch_size = tf.shape(image_index)[0]
-    candidate = tf.not_equal(image_index[:, None], image_index[None, :])
-    scores = keras.random.uniform(tf.stack([batch_size, batch_size]), seed=seed)
-    if temperature:
-        # Gumbel noise plus log-probabilities: the arg-max is a softmax draw.
-        gumbel = -tf.math.log(-tf.math.log(tf.clip_by_value(scores, 1e-7, 1.0 - 1e-7)))
-        unit = tf.math.l2_normalize(tf.cast(sentence_vector, tf.float32), axis=-1)
-        scores = gumbel + tf.matmul(unit, unit, transpose_b=True) / temperature
-    scores = tf.where(candidate, scores, tf.float32.min)
-    return tf.argmax(scores, axis=1), tf.reduce_any(candidate, axis=1)
-
-
-def sample_word_positions(loss_mask, count: int, seed=None):
-    """Keeps ``count`` loss positions per caption, drawn uniformly without replacement.
-
-    With `word_pairs` weighting each kept pair by one over its caption's kept
-    count, the sampled loss is an unbiased estimate of the every-word average:
-    every word has the same chance ``count / n`` to be drawn. Captions with
-    ``count`` or fewer positions keep them all.
-
-    Args:
-        loss_mask: boolean ``(B, T)`` from `word_loss_mask`.
-        count: positions to keep per caption.
-        seed: a `keras.random.SeedGenerator` or an int seed.
-
-    Returns:
-        A boolean ``(B, T)`` mask, a subset of ``loss_mask``.
-    """
-    scores = keras.random.uniform(tf.shape(loss_mask), seed=seed)
-    scores = tf.where(loss_mask, scores, -1.0)
-    length = tf.shape(loss_mask)[1]
-    top = tf.math.top_k(scores, k=tf.minimum(count, length)).values
-    threshold = top[:, -1:]
-    return tf.logical_and(loss_mask, scores >= threshold)
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class TextGANRecipe:
-    """How a text-to-image GAN is trained: the paper's recipe, or a faster one.
-
-    The defaults are Algorithm 1 of Ouyang et al. exactly (and GAN-CLS's
-    recipe): a DCGAN discriminator with the sentence vector concatenated at
-    4x4, cross-entropy, no spectral norm, no matching term. The ``classroom``
-    profile switches on what later work found to learn the condition in far
-    fewer steps; each is one field, so an ablation turns one off.
-
-    Args:
-        discriminator_condition: ``"concat"`` (Reed et al. 2016, the paper) or
-            ``"projection"`` (Miyato & Koyama 2018, "cGANs with Projection
-            Discriminator"): D scores image-text agreement with an inner
-            product instead of discovering it through a concatenation.
-        spectral_norm: spectral normalisation of every D layer, without D's
-            batch norm (Miyato et al. 2018, "Spectral Normalization for GANs").
-        gan_loss: ``"cross_entropy"`` (the paper; G non-saturating) or
-            ``"hinge"`` (Lim & Ye 2017; Miyato et al. 2018; used by SAGAN,
-            BigGAN and DF-GAN): D ``relu(1 - real) + relu(1 + fake)``, G
-            ``-D(fake)``.
-        matching_loss_weight: weight of an image-text matching term in G's
-            loss (AttnGAN's DAMSM loss, Xu et al. 2018): a frozen image encoder
-            trained with the sentence encoder (`lstmgan_tf.text.GroundedEncoder`)
-            embeds each generated image, and G is rewarded when the image
-            picks its own caption among the batch's captions (in-batch
-            softmax). 0 switches it off (the paper). Needs the ``grounded``
-            sentence encoder, whose vectors are the captions' side.
-        matching_temperature: softmax temperature of that term (the
-            encoder's own training temperature).
-        matching_encoder_width: first-layer filters of that image encoder.
-        matching_encoder_depth: its convolutions per resolution.
-        generator_ema: decay of an exponential moving average of the
-            generator side's weights, kept in twin networks that make every
-            image outside training (sample grids, evaluation, ``generate``).
-            Averaging a GAN generator's weights over its last steps smooths
-            out the oscillation of adversarial training (Yazici et al. 2019,
-            "The Unusual Effectiveness of Averaging in GAN Training"; used by
-            ProGAN, BigGAN and StyleGAN). The decay ramps up as
-            ``min(decay, (1 + n) / (10 + n))`` after n generator updates
-            (`tf.train.ExponentialMovingAverage`), so the average follows
-            early training. 0 switches it off (the paper).
-        augment_translation: DiffAugment's translation (Zhao et al. 2020,
-            "Differentiable Augmentation for Data-Efficient GAN Training"):
-            every image D sees in training, real, mismatched and generated,
-            in D's and G's updates, is shifted by up to this fraction of its
-            side (`lstmgan_tf.layers.augmentation.translate_randomly`; their
-            default is 0.125), so D cannot memorise a small training set. 0
-            switches it off (the paper).
-        augment_dihedral: the chance that each image D sees in training is
-            also turned by a multiple of 90 degrees and maybe mirrored (one of
-            the 8 symmetries of the square, the "pixel blitting" of ADA, Karras
-            et al. 2020; `lstmgan_tf.layers.augmentation.rotate_and_flip_randomly`),
-            with translation's rules: real, mismatched and generated images, in
-            D's and G's updates. It keeps colours and petal counts, and shows D
-            each training flower in eight poses: without it, D's layers learn
-            the 2048 classroom flowers by heart and count the petals of new
-            ones far worse (a probe in issue 11). Only for data that look alike turned (flowers from above,
-            abstract art; not faces or birds, where ADA keeps it below about
-            0.8): the training jobs keep it only for
-            `lstmgan_tf.data.TURN_INVARIANT_DATASETS`. 0 switches it off (the paper).
-        mismatch_temperature: 0 (the paper) draws the mismatched image of
-            Eqn 2 uniformly; a temperature draws it from pictures whose
-            captions read like the caption (`choose_mismatched`).
-        contrastive_loss_weight: weight of an in-batch image-caption
-            contrastive term in D's and G's losses, scored by D itself
-            (XMC-GAN, Zhang et al. 2021, "Cross-Modal Contrastive Learning for
-            Text-to-Image Generation"): with a projection D, each real image
-            (for D) and each generated one (for G) must give its own caption a
-            higher conditional score than every other caption of the batch
-            (`contrastive_terms`). Eqn 2's single mismatched image is one
-            negative; this gives each image all of them, and the softmax
-            weighs most the captions that nearly fit. 0 switches it off (the
-            paper). Needs ``discriminator_condition="projection"``.
-        swapped_caption_weight: weight of a third negative in D's loss: the
-            real image with its caption one word off, a word swapped for a
-            close word2vec neighbour ("five pink petals" -> "six pink
-            petals"; `lstmgan_tf.text.word_swaps`, the hard negatives of
-            NegCLIP, Yuksekgonul et al. 2023), scored as a mismatch. Eqn 2's
-            mismatched image nearly always differs in the most visible
-            attribute, so D learns that one and ignores the rest; a swap
-            differs in one attribute only. The training examples then carry
-            the swapped captions' sentence vectors (`image_examples`). 0
-            switches it off (the paper).
-        generator_upsampling: how G doubles its feature maps: ``"transpose"``
-            (DCGAN, the paper) or ``"resize"`` (nearest-neighbour + 3x3
-            convolution, Odena et al. 2016; `lstmgan_tf.layers.dcgan.build_generator`).
-        generator_conditioning: where G's input vector (``h_t``, or the
-            projected sentence vector and noise) enters G: ``"input"`` (DCGAN,
-            the paper: at the first layer only) or ``"batch_norm"``: it also
-            sets the scale and shift of every batch norm of G (conditional
-            batch norm, de Vries et al. 2017 / FiLM, Perez et al. 2018, as in
-            SN-GAN's and BigGAN's conditional generators and DF-GAN's affine
-            blocks; `lstmgan_tf.layers.dcgan.ConditionalBatchNormalization`),
-            so the caption reaches the layers that draw the petals.
-        discriminator_depth: D's convolutions per resolution
-            (`lstmgan_tf.layers.dcgan.build_discriminator`'s ``depth``): 1 is
-            DCGAN's (the paper); 2 adds a 3x3 stride-1 convolution after each
-            stride-2 one, enough depth to tell five petals from six.
-    """
-
-    discriminator_condition: str = "concat"
-    spectral_norm: bool = False
-    gan_loss: str = "cross_entropy"
-    matching_loss_weight: float = 0.0
-    matching_temperature: float = 0.1
-    matching_encoder_width: int = 32
-    matching_encoder_depth: int = 1
-    generator_ema: float = 0.0
-    augment_translation: float = 0.0
-    augment_dihedral: float = 0.0
-    mismatch_temperature: float = 0.0
-    contrastive_loss_weight: float = 0.0
-    swapped_caption_weight: float = 0.0
-    generator_upsampling: str = "transpose"
-    generator_conditioning: str = "input"
-    discriminator_depth: int = 1
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def _from_values(cls, values: dict, overrides: dict):
-        """``cls(**values)`` with ``overrides`` on top; an override that is not a field is refused."""
-        unknown = sorted(set(overrides) - {field.name for field in dataclasses.fields(cls)})
-        if unknown:
-            raise ValueError(f"unknown {cls.__name__} setting(s): {', '.join(unknown)}.")
-        return cls(**{**values, **overrides})
-
-    def _check_config(self, positive_fields) -> None:
-        """Checks what every text-to-image config holds: these positive integers, the image size, Adam, the recipe."""
-        for name in positive_fields:
-            check_positive_int(name, getattr(self, name))
-        if self.image_size not in SUPPORTED_IMAGE_SIZES:
-            raise ValueError(f"image_size={self.image_size!r} is not supported; choose one of {SUPPORTED_IMAGE_SIZES}.")
-        if not self.learning_rate > 0 or not 0 <= self.beta_1 < 1:
-            raise ValueError(
-                f"learning_rate={self.learning_rate!r} must be positive and beta_1={self.beta_1!r} in [0, 1)."
-            )
-        self._check_recipe()
-
-    def _check_recipe(self) -> None:
-        for name, choices in (("discriminator_condition", dcgan.DISCRIMINATOR_CONDITIONS),
-                              ("generator_upsampling", dcgan.GENERATOR_UPSAMPLINGS),
-                              ("generator_conditioning", dcgan.GENERATOR_CONDITIONINGS), ("gan_loss", GAN_LOSSES)):
-            if getattr(self, name) not in choices:
-                raise ValueError(f"{name}={getattr(self, name)!r} is not supported; choose one of {choices}.")
-        if not isinstance(self.spectral_norm, bool):
-            raise ValueError(f"spectral_norm must be True or False, got {self.spectral_norm!r}.")
-        check_in_range("generator_ema", self.generator_ema, 1.0, "a decay in [0, 1); 0 switches it off")
-        check_in_range("augment_translation", self.augment_translation, 0.5,
-                        "a fraction of the image side in [0, 0.5); 0 switches it off")
-        augmentation.check_probability("augment_dihedral", self.augment_dihedral)
-        for name in ("matching_loss_weight", "contrastive_loss_weight", "swapped_caption_weight",
-                     "mismatch_temperature"):
-            check_in_range(name, getattr(self, name), float("inf"), ">= 0; 0 switches it off")
-        if not self.matching_temperature > 0:
-            raise ValueError(f"matching_temperature={self.matching_temperature!r} must be positive.")
-        check_positive_int("matching_encoder_width", self.matching_encoder_width)
-        check_positive_int("matching_encoder_depth", self.matching_encoder_depth)
-        check_positive_int("discriminator_depth", self.discriminator_depth)
-        if self.contrastive_loss_weight and self.discriminator_condition != "projection":
-            raise ValueError(
-                f"contrastive_loss_weight={self.contrastive_loss_weight!r} needs discriminator_condition="
-                f"'projection' (D's caption score is then an inner product), not {self.discriminator_condition!r}."
-            )
-
-
-#: Named recipes the profiles choose from (`TextGANRecipe` fields).
-TEXT_GAN_RECIPES = {
-    # Algorithm 1 of Ouyang et al. (and Reed et al.'s GAN-CLS): the defaults.
-    "paper": {},
-    # What learns the caption in a CPU class's minutes (the ablation of
-    # `lstmgan_tf.experiments.text_recipe` and the 40-epoch runs of issue
-    # 11): a projection D, word vectors that learn with G, the loss at one
-    # random word per caption and step (LSTM-CGAN), which makes a step about
-    # 2.3x cheaper than two words; a D one convolution deeper per resolution
-    # that sees every image turned and mirrored, so that it learns to count
-    # petals instead of the training flowers by heart (switched off by
-    # `lstmgan_tf.training.builders.text_models` for data that do not look alike turned); and the matching
-    # term through the grounded encoder's frozen image side, itself trained
-    # on turned images, which hands G the petal count D alone does not; and
-    # conditional batch norm in G (de Vries et al. 2017), so that the
-    # caption's small directions in `h_t` (the count) reach every layer of G
-    # instead of only its 4x4 projection (colour 73 -> 95% and 49 -> 87%,
-    # count 19 -> 33% and 31 -> 37% at 40 epochs, two paired seeds).
-    # (The classroom profile also halves the batch, `Profile.text_batch_size`.)
-    # Hinge loss, spectral norm, the generator's moving average, translation
-    # augmentation, hard mismatched images, a wider D, the in-batch
-    # contrastive term, swapped-word captions, a resize-convolution G, a
-    # deeper grounded-encoder image side, the encoder's word vectors as the
-    # LSTM's input and a heavier matching term were measured too and did
-    # not earn their place at this budget (the average made the judge a
-    # little happier and the images paler, which the pixel check reads as
-    # white petals; the contrastive term taught the centre colour sooner but
-    # cost petal colour by epoch 60; the encoder's word vectors and a
-    # matching weight of 3 lifted the count a little and cost petal colour
-    # more); they stay settings.
-    "fast": {
-        "discriminator_condition": "projection",
-        "trainable_word_vectors": True,
-        "word_positions": 1,
-        "discriminator_depth": 2,
-        "augment_dihedral": 1.0,
-        "matching_loss_weight": 1.0,
-        "generator_conditioning": "batch_norm",
-    },
-}
-
-
-def matching_terms(image_embeddings, sentence_vector, pair_caption, temperature: float, image_index=None):
-    """Per-image in-batch matching loss: each image should pick its own caption.
-
-    `contrastive_terms` on cosine similarities over a temperature.
-
-    Args:
-        image_embeddings: ``(K, D)`` unit vectors of K images.
-        sentence_vector: ``(B, D)`` the batch's caption vectors (any length).
-        pair_caption: int ``(K,)``: the row of ``sentence_vector`` each image
-            was made from.
-        temperature: softmax temperature.
-        image_index: optional int ``(B,)``, which picture each row shows.
-
-    Returns:
-        float32 ``(K,)`` cross-entropies.
-    """
-    captions = tf.math.l2_normalize(tf.cast(sentence_vector, tf.float32), axis=-1)
-    return contrastive_terms(tf.cast(image_embeddings, tf.float32) / temperature, captions, pair_caption, image_index)
-
-
-def contrastive_terms(image_features, caption_embeddings, target_caption, image_index=None):
-    """Per-image in-batch contrastive loss on a projection D's caption scores.
-
-    A projection D scores (image i, caption j) as ``u(x_i) + <phi(x_i), e(y_j)>``;
-    across captions only the inner product changes, so a softmax over the
-    batch's captions of those inner products is D's own answer to "which
-    caption is this image's?" (XMC-GAN's image-sentence term, Zhang et al.
-    2021, with D's projection in place of separate heads). Another caption of
-    the same picture is not a wrong answer: such columns are left out.
-
-    Args:
-        image_features: ``(K, C)`` D's pooled features ``phi(x)`` of K images.
-        caption_embeddings: ``(B, C)`` D's embedding ``e(y)`` of the batch's
-            sentence vectors.
-        target_caption: int ``(K,)``: the batch row of each image's caption.
-        image_index: int ``(B,)``: which picture each batch row shows; `None`
-            when every row shows its own picture.
-
-    Returns:
-        float32 ``(K,)`` cross-entropies.
-    """
-    target_caption = tf.cast(tf.reshape(target_caption, [-1]), tf.int32)
-    scores = tf.matmul(tf.cast(image_features, tf.float32), tf.cast(caption_embeddings, tf.float32),
-                       transpose_b=True)
-    if image_index is not None:
-        image_index = tf.reshape(image_index, [-1])
-        same_picture = tf.equal(tf.gather(image_index, target_caption)[:, None], image_index[None, :])
-        is_target = tf.cast(tf.one_hot(target_caption, tf.shape(scores)[1]), tf.bool)
-        scores = tf.where(tf.logical_and(same_picture, tf.logical_not(is_target)), tf.float32.min, scores)
-    return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=target_caption, logits=scores)
-
-
-def recipe_values(config_class, profile) -> dict:
-    """The profile's named recipe (`TEXT_GAN_RECIPES`), as the fields ``config_class`` has."""
-    if profile.text_gan_recipe not in TEXT_GAN_RECIPES:
-        raise ValueError(
-            f"profile {profile.name!r} names text_gan_recipe={profile.text_gan_recipe!r}; choose one of "
-            f"{', '.join(TEXT_GAN_RECIPES)}."
-        )
-    fields = {f.name for f in dataclasses.fields(config_class)}
-    return {k: v for k, v in TEXT_GAN_RECIPES[profile.text_gan_recipe].items() if k in fields}
 
 
 # --------------------------------------------------------------------------
@@ -881,7 +499,7 @@ class TextToImageGAN(AdversarialModel):
         # resumes the tape that recorded them. Random images are drawn afresh
         # for G, as before: sharing the sampled words of D's updates with G
         # makes a classroom step 10% cheaper, and one run could not say whether
-        # it costs anything (README, "Cheaper steps on the same machine").
+        # it costs anything.
         reuse = not self.draws_random_images
         if reuse:
             with generator_tape:

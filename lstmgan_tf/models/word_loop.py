@@ -24,7 +24,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 from lstmgan_tf.models.lstm_cgan import LSTMCGAN
-from lstmgan_tf.models.text_to_image import word_loss_mask
+from lstmgan_tf.models.word_pairs import word_loss_mask
 
 
 class WordLoopLSTMCGAN(LSTMCGAN):
