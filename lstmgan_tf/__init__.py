@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 # oneDNN's CPU kernels: TensorFlow turns them on by default only on CPUs with
 # AVX-512-class features. On the course's 2-core AVX2 machine they make a
 # classroom LSTM-CGAN step 1.3x faster and the judge's training about 1.5x
-# (README, "Cheaper steps on the same machine"). The variable is read when TensorFlow is
+# (docs/results.md, "How fast is a step"). The variable is read when TensorFlow is
 # first imported, so this works for ``python -m lstmgan_tf``; the Makefile
 # exports it for notebooks and tests. An explicit ``TF_ENABLE_ONEDNN_OPTS=0`` wins.
 _os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
