@@ -405,6 +405,10 @@ def _run(args) -> int:
     from lstmgan_tf import config
 
     notebooks = list_notebooks(args.notebooks_dir)
+    if getattr(args, "only", None) and args.action in ("record", "execute"):
+        notebooks = [path for path in notebooks if os.path.basename(path)[:2] in args.only]
+        if not notebooks:
+            raise ValueError(f"--only {' '.join(args.only)} names no notebook of {args.notebooks_dir or 'notebooks/'}.")
     if args.action == "check":
         problems = [p for path in notebooks for p in dirty_cells(path)]
         for problem in problems:
@@ -430,8 +434,7 @@ def _run(args) -> int:
     if args.action == "execute":
         profile = config.get_profile(args.profile).name
         out_dir = args.out or config.outputs_dir("notebooks")
-        chosen = [path for path in notebooks if not args.only or os.path.basename(path)[:2] in args.only]
-        execute_all(chosen, profile, out_dir, pretrained=not args.no_pretrained)
+        execute_all(notebooks, profile, out_dir, pretrained=not args.no_pretrained)
         return 0
     if args.action == "times":
         readme = os.path.join(config.project_root() or ".", "README.md")
@@ -458,7 +461,7 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--out", default=None, help="output folder")
     parser.add_argument("--profile", default=None, help="profile for `execute`")
     parser.add_argument("--only", nargs="+", default=None, metavar="NN",
-                        help="`execute` only these notebooks, by number (e.g. --only 03 05)")
+                        help="`execute` and `record` only these notebooks, by number (e.g. --only 03 05)")
     parser.add_argument("--no-pretrained", action="store_true",
                         help="`execute` without the kit's shipped runs (the notebooks train everything)")
     parser.set_defaults(func=_dispatch)

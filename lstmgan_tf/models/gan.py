@@ -108,6 +108,8 @@ class GAN(AdversarialModel):
             )
             self.average_generator.name = f"average_{generator.name}"
             self.start_moving_average([self.average_generator], [self.generator])
+        # The sub-models are functional and built: so is the GAN (`fit` and `save` need no first call).
+        self.built = True
 
     @property
     def image_size(self) -> int:
@@ -168,13 +170,19 @@ class GAN(AdversarialModel):
                 generated_logits = self.discriminator(self.augment(fake_images), training=True)
                 g_loss = generator_loss(generated_logits, global_batch_size, self.gan_loss)
             self.minimize(g_loss, tape, self.generator.trainable_variables, self.g_optimizer)
-            if self.average_generator is not None:
-                # The average follows G; one pass in training mode keeps its
-                # batch-norm statistics its own.
-                self.update_moving_average([self.average_generator], [self.generator], self.generator_ema)
-                self.average_generator(noise, training=True)
+            self.follow_generator(noise)
 
         return self.update_trackers(d_loss, g_loss, real_logits, fake_logits)
+
+    def follow_generator(self, noise):
+        """Moves the moving average of G (``generator_ema``) a step towards G; nothing without one.
+
+        Call it after each generator update. One pass of ``noise`` through the
+        average in training mode keeps its batch-norm statistics its own.
+        """
+        if self.average_generator is not None:
+            self.update_moving_average([self.average_generator], [self.generator], self.generator_ema)
+            self.average_generator(noise, training=True)
 
     def get_config(self):
         base_config = super().get_config()
