@@ -323,33 +323,61 @@ def similarity_histograms(groups: dict, title: str | None = None, bins: int = 40
     return figure
 
 
-def table_figure(rows: Sequence[Sequence[str]], columns: Sequence[str], title: str | None = None,
-                 highlight=None):
-    """Draws a small table of text, e.g. nearest neighbours of some words.
+class TextTable:
+    """A small table of text that Jupyter shows as HTML: it can be read, copied and searched.
+
+    ``print(table)`` and ``str(table)`` give the same table as Markdown.
 
     Args:
-        rows: the cells, one list of strings per row.
+        rows: the cells, one sequence of strings per row.
         columns: the column headers.
-        title: optional title.
-        highlight: optional function ``cell text -> bool``; cells for which it
-            is true get a light green background.
+        title: optional caption.
+        highlight: optional function ``cell text -> bool``; those cells get a
+            light green background in HTML and are set in bold in Markdown.
 
-    Returns:
-        The matplotlib `Figure`.
+    Example:
+
+    >>> print(TextTable([["red", "pink 0.91"]], ["word", "#1"], highlight=lambda cell: cell == "red"))
+    | word | #1 |
+    |---|---|
+    | **red** | pink 0.91 |
     """
-    figure, axis = plt.subplots(figsize=(1.35 * len(columns) + 0.5, 0.32 * len(rows) + 0.7))
-    axis.axis("off")
-    cell_colours = [["#d8f0d8" if highlight and highlight(cell) else "white" for cell in row] for row in rows]
-    table = axis.table(cellText=[list(r) for r in rows], colLabels=list(columns),
-                       cellColours=cell_colours, loc="center", cellLoc="center")
-    table.auto_set_font_size(False)
-    table.set_fontsize(8.5)
-    table.auto_set_column_width(list(range(len(columns))))
-    table.scale(1, 1.25)
-    if title:
-        axis.set_title(title, fontsize=10)
-    figure.tight_layout()
-    return figure
+
+    def __init__(self, rows: Sequence[Sequence[str]], columns: Sequence[str], title: str | None = None,
+                 highlight=None):
+        self.columns = [str(column) for column in columns]
+        self.rows = [[str(cell) for cell in row] for row in rows]
+        for index, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise ValueError(f"row {index} has {len(row)} cells, but the table has {len(self.columns)} columns.")
+        self.title = title
+        self.highlight = highlight or (lambda cell: False)
+
+    def to_markdown(self) -> str:
+        def line(cells):
+            return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+
+        lines = [f"**{self.title}**", ""] if self.title else []
+        lines += [line(self.columns), "|" + "---|" * len(self.columns)]
+        lines += [line(f"**{cell}**" if self.highlight(cell) else cell for cell in row) for row in self.rows]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        def cell(text, tag="td"):
+            style = ' style="background-color: #d8f0d8"' if tag == "td" and self.highlight(text) else ""
+            return f"<{tag}{style}>{html.escape(text)}</{tag}>"
+
+        caption = f"<caption>{html.escape(self.title)}</caption>" if self.title else ""
+        head = "<tr>" + "".join(cell(column, "th") for column in self.columns) + "</tr>"
+        body = "".join("<tr>" + "".join(cell(text) for text in row) + "</tr>" for row in self.rows)
+        return f"<table>{caption}<thead>{head}</thead><tbody>{body}</tbody></table>"
+
+    def __str__(self) -> str:
+        return self.to_markdown()
+
+    __repr__ = __str__
 
 
 def gate_heatmaps(gates: dict, words: Sequence[str], units: int | None = 16, title: str | None = None):

@@ -47,3 +47,14 @@ def test_image_grid_checks_its_input():
         viz.image_grid(np.zeros((2, 4, 4, 3)), captions=["one"])
     with pytest.raises(ValueError, match=r"images must have shape \(N, H, W, 3\)"):
         viz.image_grid(np.zeros((2, 4, 4)))
+
+
+def test_text_table_is_html_and_markdown_and_checks_its_rows():
+    table = viz.TextTable([["a<b", "yes"], ["c|d", "no"]], ["pair", "right?"], title="t",
+                          highlight=lambda cell: cell == "yes")
+    html = table._repr_html_()
+    assert "<caption>t</caption>" in html and "a&lt;b" in html
+    assert '<td style="background-color: #d8f0d8">yes</td>' in html and "<td>no</td>" in html
+    assert str(table).splitlines()[2:] == ["| pair | right? |", "|---|---|", "| a<b | **yes** |", "| c\\|d | no |"]
+    with pytest.raises(ValueError, match="row 1 has 1 cells, but the table has 2 columns"):
+        viz.TextTable([["a", "b"], ["c"]], ["x", "y"])
