@@ -53,7 +53,7 @@ from lstmgan_tf import files
 from lstmgan_tf.checks import check_positive_int
 from lstmgan_tf.training import callbacks as _callbacks
 from lstmgan_tf.training import checkpoints as _checkpoints
-from lstmgan_tf.training import distribute, registry
+from lstmgan_tf.training import distribute, model_objects, registry
 from lstmgan_tf.training.run_lock import RunLock
 
 CONFIG_FILE = "config.json"
@@ -217,13 +217,20 @@ def train(
     checkpoint_every: int | None = None,
     callbacks=(),
     deterministic: bool = False,
+    sample_fn=None,
 ) -> TrainResult:
-    """Trains a registered model on a dataset, writing a resumable run folder.
+    """Trains a model on a dataset, writing a resumable run folder.
 
     Args:
-        model_name: a registered model (`registry.model_names()`), e.g. ``"dcgan"``.
-        dataset: a dataset name of `lstmgan_tf.data` (the builder loads it).
-        out_dir: the run folder; default ``outputs/runs/<model>_<dataset>``.
+        model_name: a registered model (`registry.model_names()`), e.g.
+            ``"dcgan"``; or a compiled `keras.Model` object, e.g. a GAN built
+            in a notebook (`lstmgan_tf.training.model_objects`: the folder then
+            also holds its ``model.keras``, and a resume takes the same model).
+        dataset: a dataset name of `lstmgan_tf.data` (the builder loads it);
+            with a model object, a `tf.data.Dataset` of *unbatched* examples
+            (the runner shuffles, batches and repeats them).
+        out_dir: the run folder; default ``outputs/runs/<model>_<dataset>``
+            (``outputs/runs/<model.name>`` for a model object).
         profile: profile name or `Profile` (default: ``$LSTMGAN_PROFILE``).
         strategy: a strategy name for `distribute.get_strategy` or a
             `tf.distribute.Strategy`.
@@ -235,6 +242,8 @@ def train(
         verbose: ``model.fit``'s verbosity (``"auto"``, 0, 1 = progress bar, 2).
         checkpoint_every: steps between checkpoints (default: the profile's).
         callbacks: extra Keras callbacks; they see each epoch's end before its checkpoint.
+        sample_fn: with a model object, ``sample_fn(model) -> (images, captions)``
+            for the sample grid; default: fixed noise through ``model.generate``.
         deterministic: make every TensorFlow op deterministic
             (`tf.config.experimental.enable_op_determinism`; slower, for the
             whole process), so that the same seed gives the same weights, with
@@ -252,12 +261,25 @@ def train(
     """
     profile = _config.get_profile(profile)
     options = options or registry.TrainOptions()
-    builder = registry.get_builder(model_name)
-    epochs = registry.default_epochs(model_name, profile) if epochs is None else epochs
+    if isinstance(model_name, str):
+        if sample_fn is not None:
+            raise ValueError("sample_fn goes with a model object; a registered model draws its own samples.")
+        builder = registry.get_builder(model_name)
+        epochs = registry.default_epochs(model_name, profile) if epochs is None else epochs
+        default_dir = f"{model_name}_{dataset}"
+    else:
+        job = model_objects.object_job(model_name, dataset, sample_fn)
+        default_dir = model_name.name
+        model_name, dataset = model_objects.object_model_name(job.model), model_objects.DATASET_LABEL
+        options = dataclasses.replace(options, batch_size=options.batch_size or profile.batch_size)
+        epochs = profile.epochs if epochs is None else epochs
+
+        def builder(*_):
+            return job
     check_positive_int("epochs", epochs)
     checkpoint_every = checkpoint_every or profile.checkpoint_every_steps
     out_dir = os.path.abspath(
-        os.fspath(out_dir) if out_dir is not None else _config.outputs_dir("runs", f"{model_name}_{dataset}")
+        os.fspath(out_dir) if out_dir is not None else _config.outputs_dir("runs", default_dir)
     )
     if isinstance(strategy, str):
         strategy_name = strategy
@@ -462,7 +484,7 @@ def load_trained(out_dir, checkpoint: str | None = None):
     saved = _read_config(out_dir)
     if saved is None:
         raise FileNotFoundError(f"{out_dir!r} holds no run ({CONFIG_FILE} is missing).")
-    loader = registry.get_loader(saved["model"])
+    loader = None if model_objects.is_object_run(saved["model"]) else registry.get_loader(saved["model"])
     if loader is not None:
         return loader(out_dir, checkpoint=checkpoint)
     checkpoint_dir = os.path.join(out_dir, "checkpoints")
@@ -477,10 +499,12 @@ def load_trained(out_dir, checkpoint: str | None = None):
     )
     keras.utils.set_random_seed(options.seed)
     distribute.set_precision(options.mixed_precision)
-    job = registry.get_builder(saved["model"])(
-        _config.get_profile(saved["profile"]), saved["dataset"], options
-    )
-    model = job.model
+    if model_objects.is_object_run(saved["model"]):
+        model = model_objects.load_object_model(out_dir)
+    else:
+        model = registry.get_builder(saved["model"])(
+            _config.get_profile(saved["profile"]), saved["dataset"], options
+        ).model
     if hasattr(model, "build_optimizers"):
         model.build_optimizers()
     step = tf.Variable(0, dtype=tf.int64, trainable=False, name="global_step")
