@@ -105,7 +105,7 @@ class AdversarialModel(keras.Model):
 
     def get_compile_config(self):
         """What `compile` was given, so that ``model.save("x.keras")`` keeps both optimizers."""
-        if not getattr(self, "compiled", False) or not hasattr(self, "d_optimizer"):
+        if getattr(self, "d_optimizer", None) is None:  # Not compiled (yet).
             return None
         return {
             "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
